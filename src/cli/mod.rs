@@ -1,0 +1,178 @@
+//! The command line: `protoc-rs compile [OPTIONS] FILES...`, accepting
+//! protoc's flag spellings (`-I`, `--proto_path`, `--descriptor_set_out`,
+//! ...) and `@FILE` argument files.
+//!
+//! Exit codes: 0 success (warnings allowed), 1 errors in the input, 2 bad
+//! usage.
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColor};
+
+use crate::compile::{self, Compilation};
+use crate::diagnostics::render::{self, ErrorFormat};
+
+const EXIT_INPUT_ERRORS: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "protoc-rs", version, about = "A protobuf compiler written in Rust")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and check .proto files, and write what the options ask for.
+    Compile(CompileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// A directory to search for imports, in order; `VIRTUAL=DIR` and
+    /// `DIR1:DIR2` work as in protoc. Defaults to the current directory.
+    #[arg(short = 'I', long = "proto-path", visible_alias = "proto_path", value_name = "DIR")]
+    pub proto_path: Vec<String>,
+
+    /// Write a FileDescriptorSet to FILE.
+    #[arg(
+        short = 'o',
+        long = "descriptor-set-out",
+        visible_alias = "descriptor_set_out",
+        value_name = "FILE"
+    )]
+    pub descriptor_set_out: Option<PathBuf>,
+
+    /// Put every imported file in the descriptor set too.
+    #[arg(long = "include-imports", visible_alias = "include_imports")]
+    pub include_imports: bool,
+
+    /// Keep comments and source positions in the descriptor set.
+    #[arg(long = "include-source-info", visible_alias = "include_source_info")]
+    pub include_source_info: bool,
+
+    /// Write Rust code (prost messages, tonic services) into DIR.
+    #[arg(long = "rust-out", visible_alias = "rust_out", value_name = "DIR")]
+    pub rust_out: Option<PathBuf>,
+
+    /// How to print diagnostics.
+    #[arg(
+        long = "error-format",
+        visible_alias = "error_format",
+        value_enum,
+        default_value_t = ErrorFormat::Human
+    )]
+    pub error_format: ErrorFormat,
+
+    /// The .proto files to compile.
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<String>,
+}
+
+/// Expands `@FILE` arguments into the lines of FILE, as protoc does: one
+/// argument per line, empty lines ignored.
+pub fn expand_argument_files(args: Vec<OsString>) -> Result<Vec<OsString>, String> {
+    let mut expanded = Vec::with_capacity(args.len());
+    for (position, arg) in args.into_iter().enumerate() {
+        let path = arg
+            .to_str()
+            .filter(|s| position > 0 && s.len() > 1)
+            .and_then(|s| s.strip_prefix('@'));
+        match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|err| format!("cannot read argument file `{path}`: {err}"))?;
+                expanded.extend(
+                    text.lines()
+                        .map(|line| line.strip_suffix('\r').unwrap_or(line))
+                        .filter(|line| !line.is_empty())
+                        .map(OsString::from),
+                );
+            }
+            None => expanded.push(arg),
+        }
+    }
+    Ok(expanded)
+}
+
+pub fn main() -> ExitCode {
+    let args = match expand_argument_files(std::env::args_os().collect()) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help and version to stdout with exit code 0.
+            let _ = err.print();
+            return ExitCode::from(err.exit_code() as u8);
+        }
+    };
+    match cli.command {
+        Command::Compile(args) => compile_command(&args),
+    }
+}
+
+fn stderr() -> StandardStream {
+    let choice = if std::io::stderr().is_terminal() {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    };
+    StandardStream::stderr(choice)
+}
+
+fn compile_command(args: &CompileArgs) -> ExitCode {
+    let not_yet = [
+        (args.descriptor_set_out.is_some(), "--descriptor-set-out"),
+        (args.rust_out.is_some(), "--rust-out"),
+    ];
+    if let Some((_, flag)) = not_yet.iter().find(|(given, _)| *given) {
+        eprintln!("error: {flag} is not implemented yet; this build only checks files");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    let options = compile::Options {
+        include_paths: args.proto_path.clone(),
+        inputs: args.files.clone(),
+    };
+    let compilation = compile::parse_inputs(&options);
+    let mut out = stderr();
+    // A closed stderr must not turn a successful compile into a failure.
+    let _ = report(&mut out, &compilation, args.error_format);
+    if compilation.has_errors() {
+        ExitCode::from(EXIT_INPUT_ERRORS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints everything a run reported, in `format`.
+pub fn report(
+    out: &mut dyn WriteColor,
+    compilation: &Compilation,
+    format: ErrorFormat,
+) -> std::io::Result<()> {
+    for error in &compilation.run_errors {
+        match format {
+            ErrorFormat::Protoc => writeln!(out, "{}", error.protoc)?,
+            ErrorFormat::Human | ErrorFormat::Json => writeln!(out, "error: {}", error.message)?,
+        }
+    }
+    render::emit(out, &compilation.sources, &compilation.diagnostics, format)?;
+    if format == ErrorFormat::Human {
+        let errors = crate::diagnostics::error_count(&compilation.diagnostics);
+        if errors > 0 {
+            let plural = if errors == 1 { "" } else { "s" };
+            writeln!(out, "error: aborting due to {errors} previous error{plural}")?;
+        }
+    }
+    out.flush()
+}

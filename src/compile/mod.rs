@@ -1,0 +1,178 @@
+//! The driver: finds and reads the files of a run, then runs the stages on
+//! them. It is the only part of the library that touches the file system.
+//!
+//! Today the pipeline stops after the syntax stage; the semantics,
+//! descriptor and code-generation stages plug in after [`parse_inputs`].
+
+pub mod source_tree;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::source::{FileId, SourceFile, SourceMap};
+use crate::syntax::{self, ast};
+pub use source_tree::{InputError, SourceTree};
+
+/// What a run is asked to do.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// `-I` values, in order.
+    pub include_paths: Vec<String>,
+    /// Files named on the command line.
+    pub inputs: Vec<String>,
+}
+
+/// An error about the run itself rather than any file's content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunError {
+    /// Our wording.
+    pub message: String,
+    /// protoc's line for the same error.
+    pub protoc: String,
+}
+
+/// One parsed file.
+pub struct ParsedFile {
+    pub id: FileId,
+    pub ast: ast::File,
+}
+
+/// Everything a run produced.
+#[derive(Default)]
+pub struct Compilation {
+    pub sources: SourceMap,
+    pub files: Vec<ParsedFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub run_errors: Vec<RunError>,
+}
+
+impl Compilation {
+    pub fn has_errors(&self) -> bool {
+        !self.run_errors.is_empty() || self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+fn input_error(input: &str, error: InputError) -> RunError {
+    match error {
+        InputError::NotFound => RunError {
+            message: format!("cannot find `{input}` on disk or in any include path"),
+            protoc: format!(
+                "Could not make proto path relative: {input}: No such file or directory"
+            ),
+        },
+        InputError::NotInIncludePath => RunError {
+            message: format!(
+                "`{input}` is not inside any include path; add one with `-I` that contains it \
+                 (the include path must be a prefix of the file's path as written)"
+            ),
+            protoc: format!(
+                "{input}: File does not reside within any path specified using --proto_path \
+                 (or -I).  You must specify a --proto_path which encompasses this file.  Note \
+                 that the proto_path must be an exact prefix of the .proto file names -- protoc \
+                 is too dumb to figure out when two paths (e.g. absolute and relative) are \
+                 equivalent (it's harder than you think)."
+            ),
+        },
+        InputError::Shadowed { by } => RunError {
+            message: format!(
+                "`{input}` is shadowed by `{by}`, which an earlier include path gives the same \
+                 name; use that file, or reorder the include paths"
+            ),
+            protoc: format!(
+                "{input}: Input is shadowed in the --proto_path by \"{by}\".  Either use the \
+                 latter file as your input or reorder the --proto_path so that the former \
+                 file's location comes first."
+            ),
+        },
+    }
+}
+
+/// protoc refuses edition UNSTABLE outside its own files (those under
+/// `google/protobuf/` and a few other prefixes), and says so without a
+/// position.
+fn unstable_edition_check(id: FileId, source: &SourceFile, file: &ast::File) -> Option<Diagnostic> {
+    let decl = file.syntax_decl.as_ref()?;
+    if decl.syntax != ast::Syntax::Editions(ast::Edition::Unstable) {
+        return None;
+    }
+    const EXEMPT: [&str; 5] = [
+        "google/protobuf/",
+        "upb/",
+        "com/google/protobuf/",
+        "conformance/test_protos/",
+        "test_messages_edition_unstable",
+    ];
+    if EXEMPT.iter().any(|prefix| source.name().starts_with(prefix)) {
+        return None;
+    }
+    let mut diagnostic = Diagnostic::error(
+        crate::diagnostics::Code::UnsupportedEdition,
+        id,
+        decl.value.span,
+        "edition UNSTABLE is for protobuf's own tests",
+    )
+    .protoc(
+        "is a file using edition UNSTABLE, which is later than the protoc maximum supported \
+         edition 2024.",
+    )
+    .label("unstable edition")
+    .help("use edition \"2023\" or \"2024\"");
+    diagnostic.protoc_offset = None;
+    Some(diagnostic)
+}
+
+/// Resolves, reads and parses the command-line files, in parallel.
+pub fn parse_inputs(options: &Options) -> Compilation {
+    let tree = SourceTree::new(&options.include_paths);
+    let mut compilation = Compilation::default();
+    let mut resolved = Vec::with_capacity(options.inputs.len());
+    for input in &options.inputs {
+        match tree.input_to_virtual(input) {
+            Ok(names) => resolved.push(names),
+            Err(error) => compilation.run_errors.push(input_error(input, error)),
+        }
+    }
+    if !compilation.run_errors.is_empty() {
+        return compilation;
+    }
+    // File ids are input positions: the parallel parse and the source map
+    // below agree on them without any coordination.
+    let read: Vec<(SourceFile, Result<syntax::Parsed, RunError>)> = resolved
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, (virtual_name, disk_path))| match std::fs::read(&disk_path) {
+            Ok(bytes) => {
+                let parsed = syntax::parse(FileId(index as u32), &bytes);
+                let source = SourceFile::new(virtual_name, bytes).with_disk_path(disk_path);
+                (source, Ok(parsed))
+            }
+            Err(err) => {
+                let error = RunError {
+                    message: format!("cannot read `{disk_path}`: {err}"),
+                    protoc: format!("{virtual_name}: {err}"),
+                };
+                let source = SourceFile::new(virtual_name, Vec::new()).with_disk_path(disk_path);
+                (source, Err(error))
+            }
+        })
+        .collect();
+    for (source, result) in read {
+        let id = compilation.sources.add(source);
+        match result {
+            Ok(parsed) => {
+                compilation.diagnostics.extend(parsed.diagnostics);
+                if let Some(diagnostic) =
+                    unstable_edition_check(id, compilation.sources.get(id), &parsed.file)
+                {
+                    compilation.diagnostics.push(diagnostic);
+                }
+                compilation.files.push(ParsedFile {
+                    id,
+                    ast: parsed.file,
+                });
+            }
+            Err(error) => compilation.run_errors.push(error),
+        }
+    }
+    compilation
+}

@@ -1,0 +1,180 @@
+//! Include paths and file names, with protoc's rules (`DiskSourceTree`):
+//! a file has a virtual name (how imports spell it) and a disk path. Each
+//! include path maps a virtual prefix (empty unless written `VIRTUAL=DIR`)
+//! to a directory; names are canonicalized, never resolved through the file
+//! system, so `a/../b` and an absolute path to the same file stay different,
+//! exactly as in protoc.
+
+use std::path::Path;
+
+#[derive(Clone, Debug)]
+struct Mapping {
+    virtual_path: String,
+    disk_path: String,
+}
+
+/// The include paths of one run, in order.
+#[derive(Clone, Debug, Default)]
+pub struct SourceTree {
+    mappings: Vec<Mapping>,
+}
+
+/// Why a command-line file could not be given a virtual name.
+#[derive(Debug, PartialEq, Eq)]
+pub enum InputError {
+    /// No include path contains the file, and no include path has a file of
+    /// that virtual name either.
+    NotInIncludePath,
+    /// An earlier include path has a file of the same virtual name.
+    Shadowed { by: String },
+    /// The file does not exist.
+    NotFound,
+}
+
+/// protoc's `CanonicalizePath`: drops empty and `.` components, keeping a
+/// leading and a trailing `/`.
+fn canonicalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if path.starts_with('/') {
+        parts.push("");
+    }
+    parts.extend(path.split('/').filter(|p| !p.is_empty() && *p != "."));
+    if path.ends_with('/') && !path.is_empty() {
+        parts.push("");
+    }
+    parts.join("/")
+}
+
+fn contains_parent_reference(path: &str) -> bool {
+    path == ".." || path.starts_with("../") || path.ends_with("/..") || path.contains("/../")
+}
+
+/// protoc's `ApplyMapping`: replaces `old_prefix` by `new_prefix` when
+/// `filename` lies under it.
+fn apply_mapping(filename: &str, old_prefix: &str, new_prefix: &str) -> Option<String> {
+    let join = |rest: &str| {
+        if new_prefix.is_empty() {
+            rest.to_owned()
+        } else {
+            format!("{new_prefix}/{rest}")
+        }
+    };
+    if old_prefix.is_empty() {
+        if contains_parent_reference(filename) || filename.starts_with('/') {
+            return None;
+        }
+        return Some(join(filename));
+    }
+    let rest = filename.strip_prefix(old_prefix)?;
+    if rest.is_empty() {
+        return Some(new_prefix.to_owned());
+    }
+    let after = if let Some(after) = rest.strip_prefix('/') {
+        after
+    } else if old_prefix.ends_with('/') {
+        rest
+    } else {
+        return None;
+    };
+    if contains_parent_reference(after) {
+        return None;
+    }
+    Some(join(after))
+}
+
+impl SourceTree {
+    /// Include paths as given to `-I`: each may hold several paths joined
+    /// by `:`, and each path may be `VIRTUAL=DIR`. With none, protoc uses
+    /// the current directory.
+    pub fn new<S: AsRef<str>>(include_paths: &[S]) -> SourceTree {
+        let mut mappings = Vec::new();
+        for arg in include_paths {
+            for path in arg.as_ref().split(':').filter(|p| !p.is_empty()) {
+                let (virtual_path, disk_path) = match path.split_once('=') {
+                    Some((virtual_path, disk_path)) => (virtual_path, disk_path),
+                    None => ("", path),
+                };
+                mappings.push(Mapping {
+                    virtual_path: virtual_path.to_owned(),
+                    disk_path: canonicalize(disk_path),
+                });
+            }
+        }
+        if mappings.is_empty() {
+            mappings.push(Mapping {
+                virtual_path: String::new(),
+                disk_path: String::new(),
+            });
+        }
+        SourceTree { mappings }
+    }
+
+    /// The disk path of the first include path holding `virtual_name`.
+    pub fn virtual_to_disk(&self, virtual_name: &str) -> Option<String> {
+        self.mappings.iter().find_map(|mapping| {
+            let disk = apply_mapping(virtual_name, &mapping.virtual_path, &mapping.disk_path)?;
+            disk_file_exists(&disk).then_some(disk)
+        })
+    }
+
+    /// protoc's rule for a file named on the command line: a path that does
+    /// not exist is taken as a virtual name; an existing path must lie under
+    /// an include path, and no earlier include path may shadow it.
+    /// Returns the virtual name and the disk path.
+    pub fn input_to_virtual(&self, input: &str) -> Result<(String, String), InputError> {
+        if !disk_file_exists(input) {
+            return match self.virtual_to_disk(input) {
+                Some(disk) => Ok((input.to_owned(), disk)),
+                None => Err(InputError::NotFound),
+            };
+        }
+        let canonical = canonicalize(input);
+        let found = self.mappings.iter().enumerate().find_map(|(index, mapping)| {
+            apply_mapping(&canonical, &mapping.disk_path, &mapping.virtual_path)
+                .map(|virtual_name| (index, virtual_name))
+        });
+        let Some((index, virtual_name)) = found else {
+            return match self.virtual_to_disk(input) {
+                Some(disk) => Ok((input.to_owned(), disk)),
+                None => Err(InputError::NotInIncludePath),
+            };
+        };
+        for earlier in &self.mappings[..index] {
+            if let Some(disk) =
+                apply_mapping(&virtual_name, &earlier.virtual_path, &earlier.disk_path)
+            {
+                if disk_file_exists(&disk) {
+                    return Err(InputError::Shadowed { by: disk });
+                }
+            }
+        }
+        Ok((virtual_name, input.to_owned()))
+    }
+}
+
+fn disk_file_exists(path: &str) -> bool {
+    let path = if path.is_empty() { "." } else { path };
+    Path::new(path).is_file()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonicalize_like_protoc() {
+        assert_eq!(canonicalize("./a//b/./c"), "a/b/c");
+        assert_eq!(canonicalize("/x/y/"), "/x/y/");
+        assert_eq!(canonicalize("."), "");
+    }
+
+    #[test]
+    fn mappings_like_protoc() {
+        assert_eq!(apply_mapping("foo/bar", "", "baz").as_deref(), Some("baz/foo/bar"));
+        assert_eq!(apply_mapping("foo/bar", "foo", "baz").as_deref(), Some("baz/bar"));
+        assert_eq!(apply_mapping("foo", "foo", "bar").as_deref(), Some("bar"));
+        assert_eq!(apply_mapping("foo/bar", "baz", "qux"), None);
+        assert_eq!(apply_mapping("foobar", "foo", "baz"), None);
+        assert_eq!(apply_mapping("../x", "", "d"), None);
+    }
+}

@@ -1,0 +1,149 @@
+//! The stable diagnostic codes. A code never changes meaning once released;
+//! `docs/diagnostics.md` documents each one with an example.
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $name:literal; )*) => {
+        /// A stable identifier for one rule.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The code as printed, e.g. `E1003`.
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $code, )* }
+            }
+
+            /// A short kebab-case name for the rule, e.g. `unterminated-string`.
+            pub fn name(self) -> &'static str {
+                match self { $( Code::$variant => $name, )* }
+            }
+        }
+    };
+}
+
+codes! {
+    // Lexical errors: the tokenizer.
+    /// A control character outside a string or comment.
+    ControlCharacter = "E1001", "control-character";
+    /// A byte >= 0x80 outside a string or comment.
+    NonAsciiCharacter = "E1002", "non-ascii-character";
+    /// A string literal that reaches the end of the file.
+    UnterminatedString = "E1003", "unterminated-string";
+    /// A string literal that reaches the end of its line.
+    MultilineString = "E1004", "multiline-string";
+    /// A backslash followed by a character that is not an escape.
+    InvalidEscape = "E1005", "invalid-escape";
+    /// `\x` without a hex digit.
+    InvalidHexEscape = "E1006", "invalid-hex-escape";
+    /// `\u` without four hex digits, or `\U` without eight up to 10ffff.
+    InvalidUnicodeEscape = "E1007", "invalid-unicode-escape";
+    /// A `/*` comment that reaches the end of the file.
+    UnterminatedBlockComment = "E1008", "unterminated-block-comment";
+    /// `/*` inside a block comment.
+    NestedBlockComment = "E1009", "nested-block-comment";
+    /// `0x` without hex digits.
+    HexWithoutDigits = "E1010", "hex-without-digits";
+    /// A leading zero followed by 8 or 9.
+    InvalidOctal = "E1011", "invalid-octal";
+    /// `e` without an exponent.
+    MissingExponent = "E1012", "missing-exponent";
+    /// A number running straight into a letter, as in `1to`.
+    NumberFollowedByLetter = "E1013", "number-followed-by-letter";
+    /// A second decimal point or an exponent's decimal point.
+    ExtraDecimalPoint = "E1014", "extra-decimal-point";
+    /// A decimal point after a hex or octal integer.
+    NonDecimalFloat = "E1015", "non-decimal-float";
+    /// An identifier running straight into `.5`.
+    IdentifierFollowedByNumber = "E1016", "identifier-followed-by-number";
+    /// The file starts with 0xEF but not a whole UTF-8 byte-order mark.
+    InvalidByteOrderMark = "E1017", "invalid-byte-order-mark";
+
+    // Syntax errors: the parser.
+    /// A token other than the one the grammar needs here.
+    UnexpectedToken = "E2001", "unexpected-token";
+    /// The file ends inside a block or value.
+    UnexpectedEof = "E2002", "unexpected-eof";
+    /// A `}` with no block to close.
+    UnmatchedCloseBrace = "E2003", "unmatched-close-brace";
+    /// A statement that cannot appear at the top level of a file.
+    ExpectedTopLevelStatement = "E2004", "expected-top-level-statement";
+    /// `syntax = "..."` with something other than proto2 or proto3.
+    UnknownSyntax = "E2005", "unknown-syntax";
+    /// `edition = "..."` naming no edition.
+    UnknownEdition = "E2006", "unknown-edition";
+    /// An edition this compiler does not support yet, or no longer.
+    UnsupportedEdition = "E2007", "unsupported-edition";
+    /// An integer outside the range its position allows.
+    IntegerOutOfRange = "E2008", "integer-out-of-range";
+    /// A range bound equal to 2^31-1, which leaves no room for its end.
+    FieldNumberOutOfBounds = "E2009", "field-number-out-of-bounds";
+    /// Messages nested deeper than protoc allows.
+    NestingTooDeep = "E2010", "nesting-too-deep";
+    /// A proto2 field without `optional`, `required` or `repeated`.
+    MissingLabel = "E2011", "missing-label";
+    /// A label on a field inside a oneof.
+    LabelInOneof = "E2012", "label-in-oneof";
+    /// A map field inside a oneof.
+    MapInOneof = "E2013", "map-in-oneof";
+    /// A label on a map field.
+    LabelOnMap = "E2014", "label-on-map";
+    /// A map field inside `extend`.
+    MapExtension = "E2015", "map-extension";
+    /// A group whose name does not start with a capital letter.
+    GroupNameNotCapitalized = "E2016", "group-name-not-capitalized";
+    /// A group without its `{ ... }` body.
+    MissingGroupBody = "E2017", "missing-group-body";
+    /// `default` or `json_name` given twice on one field.
+    DuplicatePseudoOption = "E2018", "duplicate-pseudo-option";
+    /// A default value that does not fit the field's type.
+    InvalidDefaultValue = "E2019", "invalid-default-value";
+    /// An option value that is not a value.
+    InvalidOptionValue = "E2020", "invalid-option-value";
+    /// Reserved names spelt the way the file's syntax does not allow.
+    ReservedNameSyntax = "E2021", "reserved-name-syntax";
+    /// `optional` or `required` in an editions file.
+    LabelInEditions = "E2022", "label-in-editions";
+    /// A group in an editions file.
+    GroupInEditions = "E2023", "group-in-editions";
+    /// A scalar type where a message type is needed.
+    ExpectedMessageType = "E2024", "expected-message-type";
+    /// A second `package` statement.
+    MultiplePackages = "E2025", "multiple-packages";
+    /// An import form the file's edition does not allow, or out of order.
+    InvalidImport = "E2026", "invalid-import";
+    /// `export` or `local` before something other than a message or enum.
+    MisplacedVisibility = "E2027", "misplaced-visibility";
+    /// An aggregate option value that is not valid text format.
+    InvalidAggregate = "E2028", "invalid-aggregate";
+
+    // Warnings.
+    /// A file with no `syntax` or `edition` statement.
+    MissingSyntax = "W2001", "missing-syntax";
+    /// A reserved name string that is not an identifier.
+    ReservedNameNotIdentifier = "W2002", "reserved-name-not-identifier";
+
+    // Driver errors: reading files and arguments.
+    /// A file named on the command line could not be found or read.
+    FileNotFound = "E0001", "file-not-found";
+    /// A file named on the command line is not under any include path.
+    FileNotInIncludePath = "E0002", "file-not-in-include-path";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_and_names_are_unique() {
+        let codes: HashSet<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        let names: HashSet<_> = Code::ALL.iter().map(|c| c.name()).collect();
+        assert_eq!(codes.len(), Code::ALL.len());
+        assert_eq!(names.len(), Code::ALL.len());
+    }
+}

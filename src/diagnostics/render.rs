@@ -1,0 +1,243 @@
+//! Turning diagnostics into text: `human` (codespan-reporting), `protoc`
+//! (protoc's own `file:line:col: message` lines) and `json` (one object per
+//! line).
+
+use std::io;
+use std::ops::Range;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::{Error as FilesError, Files};
+use codespan_reporting::term::{self, termcolor::WriteColor};
+use serde::Serialize;
+
+use super::{Diagnostic, Label, Severity};
+use crate::source::{FileId, SourceMap, Span};
+
+/// The `--error-format` values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ErrorFormat {
+    /// Rich diagnostics with source snippets, labels, notes and help.
+    #[default]
+    Human,
+    /// protoc's `file:line:col: message` lines.
+    Protoc,
+    /// One JSON object per diagnostic, one per line.
+    Json,
+}
+
+/// Writes `diagnostics` in `format`. `color` only affects `human`.
+pub fn emit(
+    out: &mut dyn WriteColor,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    format: ErrorFormat,
+) -> io::Result<()> {
+    for diagnostic in diagnostics {
+        match format {
+            ErrorFormat::Human => emit_human(out, sources, diagnostic)?,
+            ErrorFormat::Protoc => writeln!(out, "{}", protoc_line(sources, diagnostic))?,
+            ErrorFormat::Json => writeln!(out, "{}", json_line(sources, diagnostic))?,
+        }
+    }
+    Ok(())
+}
+
+/// Renders diagnostics without colour, as the snapshot tests see them.
+pub fn to_plain_string(
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    format: ErrorFormat,
+) -> String {
+    let mut buffer = term::termcolor::NoColor::new(Vec::new());
+    // Writing into memory cannot fail.
+    let _ = emit(&mut buffer, sources, diagnostics, format);
+    String::from_utf8_lossy(&buffer.into_inner()).into_owned()
+}
+
+/// protoc's line for a diagnostic: `path:line:col: message`, with
+/// `warning: ` before the message of a warning.
+pub fn protoc_line(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
+    let file = sources.get(diagnostic.file());
+    let position = diagnostic.protoc_offset.map_or(String::new(), |offset| {
+        let pos = file.line_col(offset);
+        format!(":{}:{}", pos.line + 1, pos.column + 1)
+    });
+    let kind = match diagnostic.severity {
+        Severity::Warning => "warning: ",
+        Severity::Error => "",
+    };
+    format!(
+        "{}{}: {}{}",
+        file.display_path(),
+        position,
+        kind,
+        diagnostic.protoc_message
+    )
+}
+
+fn emit_human(
+    out: &mut dyn WriteColor,
+    sources: &SourceMap,
+    diagnostic: &Diagnostic,
+) -> io::Result<()> {
+    let config = term::Config::default();
+    let files = CodespanFiles(sources);
+    let rendered = to_codespan(sources, diagnostic);
+    term::emit_to_write_style(out, &config, &files, &rendered).map_err(|err| match err {
+        FilesError::Io(err) => err,
+        other => io::Error::other(other.to_string()),
+    })
+}
+
+fn to_codespan(sources: &SourceMap, diagnostic: &Diagnostic) -> cs::Diagnostic<FileId> {
+    let severity = match diagnostic.severity {
+        Severity::Warning => cs::Severity::Warning,
+        Severity::Error => cs::Severity::Error,
+    };
+    let mut labels = vec![to_label(sources, cs::LabelStyle::Primary, &diagnostic.primary)];
+    labels.extend(
+        diagnostic
+            .secondary
+            .iter()
+            .map(|label| to_label(sources, cs::LabelStyle::Secondary, label)),
+    );
+    let mut notes: Vec<String> = diagnostic
+        .notes
+        .iter()
+        .map(|note| format!("note: {note}"))
+        .collect();
+    if let Some(help) = &diagnostic.help {
+        notes.push(format!("help: {help}"));
+    }
+    cs::Diagnostic::new(severity)
+        .with_code(diagnostic.code.as_str())
+        .with_message(&diagnostic.message)
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+fn to_label(sources: &SourceMap, style: cs::LabelStyle, label: &Label) -> cs::Label<FileId> {
+    let text = sources.get(label.file).display_text();
+    cs::Label::new(style, label.file, char_aligned(text, label.span)).with_message(&label.message)
+}
+
+/// Widens `span` to UTF-8 character boundaries, so that rendering never
+/// slices a character in half.
+fn char_aligned(text: &str, span: Span) -> Range<usize> {
+    let mut start = (span.start as usize).min(text.len());
+    let mut end = (span.end as usize).clamp(start, text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+/// codespan-reporting's view of our source map.
+struct CodespanFiles<'a>(&'a SourceMap);
+
+impl<'a> Files<'a> for CodespanFiles<'a> {
+    type FileId = FileId;
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, id: FileId) -> Result<&'a str, FilesError> {
+        Ok(self.0.get(id).display_path())
+    }
+
+    fn source(&'a self, id: FileId) -> Result<&'a str, FilesError> {
+        Ok(self.0.get(id).display_text())
+    }
+
+    fn line_index(&'a self, id: FileId, byte_index: usize) -> Result<usize, FilesError> {
+        Ok(self.0.get(id).line_index(byte_index as u32))
+    }
+
+    fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
+        let file = self.0.get(id);
+        let starts = file.line_starts();
+        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
+            given: line_index,
+            max: starts.len() - 1,
+        })? as usize;
+        let end = starts
+            .get(line_index + 1)
+            .map_or(file.len() as usize, |&next| next as usize);
+        Ok(start..end)
+    }
+}
+
+#[derive(Serialize)]
+struct JsonLabel<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: &'a str,
+    severity: &'a str,
+    message: &'a str,
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end: JsonPosition,
+    labels: Vec<JsonLabel<'a>>,
+    notes: &'a [String],
+    help: Option<&'a str>,
+    protoc: String,
+}
+
+#[derive(Serialize)]
+struct JsonPosition {
+    line: u32,
+    column: u32,
+}
+
+fn json_label<'a>(sources: &'a SourceMap, label: &'a Label) -> JsonLabel<'a> {
+    let file = sources.get(label.file);
+    let start = file.line_col(label.span.start);
+    let end = file.line_col(label.span.end);
+    JsonLabel {
+        file: file.display_path(),
+        line: start.line + 1,
+        column: start.column + 1,
+        end_line: end.line + 1,
+        end_column: end.column + 1,
+        message: &label.message,
+    }
+}
+
+/// One diagnostic as a JSON object; positions are 1-based, as protoc's.
+pub fn json_line(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
+    let primary = json_label(sources, &diagnostic.primary);
+    let mut labels = vec![];
+    labels.extend(diagnostic.secondary.iter().map(|l| json_label(sources, l)));
+    let json = JsonDiagnostic {
+        code: diagnostic.code.as_str(),
+        severity: match diagnostic.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        },
+        message: &diagnostic.message,
+        file: primary.file,
+        line: primary.line,
+        column: primary.column,
+        end: JsonPosition {
+            line: primary.end_line,
+            column: primary.end_column,
+        },
+        labels: std::iter::once(primary).chain(labels).collect(),
+        notes: &diagnostic.notes,
+        help: diagnostic.help.as_deref(),
+        protoc: protoc_line(sources, diagnostic),
+    };
+    // Serializing plain structs of strings and integers cannot fail.
+    serde_json::to_string(&json).unwrap_or_default()
+}

@@ -1,0 +1,12 @@
+//! protoc-rs: a protobuf compiler written in Rust.
+//!
+//! The pipeline, one module per stage, data flowing one way:
+//! [`source`] text → [`syntax`] (lexer, parser, spanned tree) → … →
+//! [`compile`] (the driver that reads files and runs the stages).
+//! Every stage reports problems through [`diagnostics`].
+
+pub mod cli;
+pub mod compile;
+pub mod diagnostics;
+pub mod source;
+pub mod syntax;
