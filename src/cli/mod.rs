@@ -20,7 +20,11 @@ const EXIT_INPUT_ERRORS: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "protoc-rs", version, about = "A protobuf compiler written in Rust")]
+#[command(
+    name = "protoc-rs",
+    version,
+    about = "A protobuf compiler written in Rust"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -36,7 +40,12 @@ pub enum Command {
 pub struct CompileArgs {
     /// A directory to search for imports, in order; `VIRTUAL=DIR` and
     /// `DIR1:DIR2` work as in protoc. Defaults to the current directory.
-    #[arg(short = 'I', long = "proto-path", visible_alias = "proto_path", value_name = "DIR")]
+    #[arg(
+        short = 'I',
+        long = "proto-path",
+        visible_alias = "proto_path",
+        value_name = "DIR"
+    )]
     pub proto_path: Vec<String>,
 
     /// Write a FileDescriptorSet to FILE.
@@ -171,7 +180,10 @@ pub fn report(
         let errors = crate::diagnostics::error_count(&compilation.diagnostics);
         if errors > 0 {
             let plural = if errors == 1 { "" } else { "s" };
-            writeln!(out, "error: aborting due to {errors} previous error{plural}")?;
+            writeln!(
+                out,
+                "error: aborting due to {errors} previous error{plural}"
+            )?;
         }
     }
     out.flush()

@@ -102,7 +102,10 @@ fn unstable_edition_check(id: FileId, source: &SourceFile, file: &ast::File) -> 
         "conformance/test_protos/",
         "test_messages_edition_unstable",
     ];
-    if EXEMPT.iter().any(|prefix| source.name().starts_with(prefix)) {
+    if EXEMPT
+        .iter()
+        .any(|prefix| source.name().starts_with(prefix))
+    {
         return None;
     }
     let mut diagnostic = Diagnostic::error(
@@ -119,6 +122,21 @@ fn unstable_edition_check(id: FileId, source: &SourceFile, file: &ast::File) -> 
     .help("use edition \"2023\" or \"2024\"");
     diagnostic.protoc_offset = None;
     Some(diagnostic)
+}
+
+/// Parses one file already in memory, with the driver's own checks: what
+/// [`parse_inputs`] does for each file, for callers that read files
+/// themselves.
+pub fn parse_source(id: FileId, source: &SourceFile) -> syntax::Parsed {
+    let mut parsed = syntax::parse(id, source.bytes());
+    check_parsed(id, source, &mut parsed);
+    parsed
+}
+
+fn check_parsed(id: FileId, source: &SourceFile, parsed: &mut syntax::Parsed) {
+    if let Some(diagnostic) = unstable_edition_check(id, source, &parsed.file) {
+        parsed.diagnostics.push(diagnostic);
+    }
 }
 
 /// Resolves, reads and parses the command-line files, in parallel.
@@ -140,32 +158,31 @@ pub fn parse_inputs(options: &Options) -> Compilation {
     let read: Vec<(SourceFile, Result<syntax::Parsed, RunError>)> = resolved
         .into_par_iter()
         .enumerate()
-        .map(|(index, (virtual_name, disk_path))| match std::fs::read(&disk_path) {
-            Ok(bytes) => {
-                let parsed = syntax::parse(FileId(index as u32), &bytes);
-                let source = SourceFile::new(virtual_name, bytes).with_disk_path(disk_path);
-                (source, Ok(parsed))
-            }
-            Err(err) => {
-                let error = RunError {
-                    message: format!("cannot read `{disk_path}`: {err}"),
-                    protoc: format!("{virtual_name}: {err}"),
-                };
-                let source = SourceFile::new(virtual_name, Vec::new()).with_disk_path(disk_path);
-                (source, Err(error))
-            }
-        })
+        .map(
+            |(index, (virtual_name, disk_path))| match std::fs::read(&disk_path) {
+                Ok(bytes) => {
+                    let parsed = syntax::parse(FileId(index as u32), &bytes);
+                    let source = SourceFile::new(virtual_name, bytes).with_disk_path(disk_path);
+                    (source, Ok(parsed))
+                }
+                Err(err) => {
+                    let error = RunError {
+                        message: format!("cannot read `{disk_path}`: {err}"),
+                        protoc: format!("{virtual_name}: {err}"),
+                    };
+                    let source =
+                        SourceFile::new(virtual_name, Vec::new()).with_disk_path(disk_path);
+                    (source, Err(error))
+                }
+            },
+        )
         .collect();
     for (source, result) in read {
         let id = compilation.sources.add(source);
         match result {
-            Ok(parsed) => {
+            Ok(mut parsed) => {
+                check_parsed(id, compilation.sources.get(id), &mut parsed);
                 compilation.diagnostics.extend(parsed.diagnostics);
-                if let Some(diagnostic) =
-                    unstable_edition_check(id, compilation.sources.get(id), &parsed.file)
-                {
-                    compilation.diagnostics.push(diagnostic);
-                }
                 compilation.files.push(ParsedFile {
                     id,
                     ast: parsed.file,

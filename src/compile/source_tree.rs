@@ -129,10 +129,14 @@ impl SourceTree {
             };
         }
         let canonical = canonicalize(input);
-        let found = self.mappings.iter().enumerate().find_map(|(index, mapping)| {
-            apply_mapping(&canonical, &mapping.disk_path, &mapping.virtual_path)
-                .map(|virtual_name| (index, virtual_name))
-        });
+        let found = self
+            .mappings
+            .iter()
+            .enumerate()
+            .find_map(|(index, mapping)| {
+                apply_mapping(&canonical, &mapping.disk_path, &mapping.virtual_path)
+                    .map(|virtual_name| (index, virtual_name))
+            });
         let Some((index, virtual_name)) = found else {
             return match self.virtual_to_disk(input) {
                 Some(disk) => Ok((input.to_owned(), disk)),
@@ -170,8 +174,14 @@ mod tests {
 
     #[test]
     fn mappings_like_protoc() {
-        assert_eq!(apply_mapping("foo/bar", "", "baz").as_deref(), Some("baz/foo/bar"));
-        assert_eq!(apply_mapping("foo/bar", "foo", "baz").as_deref(), Some("baz/bar"));
+        assert_eq!(
+            apply_mapping("foo/bar", "", "baz").as_deref(),
+            Some("baz/foo/bar")
+        );
+        assert_eq!(
+            apply_mapping("foo/bar", "foo", "baz").as_deref(),
+            Some("baz/bar")
+        );
         assert_eq!(apply_mapping("foo", "foo", "bar").as_deref(), Some("bar"));
         assert_eq!(apply_mapping("foo/bar", "baz", "qux"), None);
         assert_eq!(apply_mapping("foobar", "foo", "baz"), None);

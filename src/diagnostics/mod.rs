@@ -61,12 +61,7 @@ impl Diagnostic {
         Diagnostic::new(Severity::Error, code, file, span, message)
     }
 
-    pub fn warning(
-        code: Code,
-        file: FileId,
-        span: Span,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub fn warning(code: Code, file: FileId, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(Severity::Warning, code, file, span, message)
     }
 

@@ -94,7 +94,11 @@ fn to_codespan(sources: &SourceMap, diagnostic: &Diagnostic) -> cs::Diagnostic<F
         Severity::Warning => cs::Severity::Warning,
         Severity::Error => cs::Severity::Error,
     };
-    let mut labels = vec![to_label(sources, cs::LabelStyle::Primary, &diagnostic.primary)];
+    let mut labels = vec![to_label(
+        sources,
+        cs::LabelStyle::Primary,
+        &diagnostic.primary,
+    )];
     labels.extend(
         diagnostic
             .secondary

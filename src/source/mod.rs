@@ -169,10 +169,11 @@ impl SourceFile {
     /// The file as text for rendering. Each invalid UTF-8 byte becomes one
     /// `?` so byte offsets stay valid in the rendered text.
     pub fn display_text(&self) -> &str {
-        self.display.get_or_init(|| match std::str::from_utf8(&self.bytes) {
-            Ok(text) => text.to_owned(),
-            Err(_) => lossy_same_length(&self.bytes),
-        })
+        self.display
+            .get_or_init(|| match std::str::from_utf8(&self.bytes) {
+                Ok(text) => text.to_owned(),
+                Err(_) => lossy_same_length(&self.bytes),
+            })
     }
 }
 
@@ -238,7 +239,13 @@ mod tests {
         let file = SourceFile::new("a.proto", "a\tb\n\t\tc");
         assert_eq!(file.line_col(0), LineCol { line: 0, column: 0 });
         assert_eq!(file.line_col(2), LineCol { line: 0, column: 8 });
-        assert_eq!(file.line_col(6), LineCol { line: 1, column: 16 });
+        assert_eq!(
+            file.line_col(6),
+            LineCol {
+                line: 1,
+                column: 16
+            }
+        );
     }
 
     #[test]

@@ -274,7 +274,11 @@ pub struct AggregateField {
 pub enum AggregateName {
     Field(Ident),
     /// `[pkg.ext]`, or `[type.googleapis.com/pkg.Msg]` for an Any.
-    Extension { name: FullIdent, url_prefix: Option<Span>, span: Span },
+    Extension {
+        name: FullIdent,
+        url_prefix: Option<Span>,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -335,7 +335,11 @@ pub fn collect(src: &[u8], gap: Span, at_file_start: bool, next_closes_scope: bo
 mod tests {
     use super::*;
 
-    fn texts(src: &str, gap_start: usize, at_start: bool) -> (Option<String>, Vec<String>, Option<String>) {
+    fn texts(
+        src: &str,
+        gap_start: usize,
+        at_start: bool,
+    ) -> (Option<String>, Vec<String>, Option<String>) {
         let end = src.rfind('X').expect("marker");
         let c = collect(
             src.as_bytes(),
@@ -364,7 +368,8 @@ mod tests {
     fn block_comment_strips_stars() {
         let src = "\n/* one\n * two\n   three */\nX";
         let (_, _, leading) = texts(src, 0, true);
-        assert_eq!(leading.as_deref(), Some(" one\n two\n three "));
+        // Indentation is dropped whether or not a `*` follows it.
+        assert_eq!(leading.as_deref(), Some(" one\n two\nthree "));
     }
 
     #[test]

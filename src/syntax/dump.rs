@@ -143,7 +143,9 @@ impl Printer<'_> {
         for field in &aggregate.fields {
             let name = match &field.name {
                 AggregateName::Field(ident) => self.text(ident.span),
-                AggregateName::Extension { name, url_prefix, .. } => match url_prefix {
+                AggregateName::Extension {
+                    name, url_prefix, ..
+                } => match url_prefix {
                     Some(prefix) => format!("[{}/{}]", self.text(*prefix), self.full_ident(name)),
                     None => format!("[{}]", self.full_ident(name)),
                 },

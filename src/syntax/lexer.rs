@@ -115,7 +115,10 @@ impl Lexer<'_> {
 
     fn error_at(&mut self, offset: usize, code: Code, message: &str) -> &mut Diagnostic {
         let index = self.tokens.len() as u32;
-        let span = Span::new(offset as u32, (offset as u32 + 1).min(self.src.len() as u32));
+        let span = Span::new(
+            offset as u32,
+            (offset as u32 + 1).min(self.src.len() as u32),
+        );
         let span = if offset >= self.src.len() {
             Span::point(self.src.len() as u32)
         } else {
@@ -135,16 +138,14 @@ impl Lexer<'_> {
     }
 
     fn skip_byte_order_mark(&mut self) {
-        if self.eat(0xEF) {
-            if !self.eat(0xBB) || !self.eat(0xBF) {
-                self.error(
-                    Code::InvalidByteOrderMark,
-                    "Proto file starts with 0xEF but not UTF-8 BOM. \
-                     Only UTF-8 is accepted for proto file.",
-                    "the file starts with 0xEF but not with a UTF-8 byte-order mark",
-                    "expected the bytes EF BB BF",
-                );
-            }
+        if self.eat(0xEF) && (!self.eat(0xBB) || !self.eat(0xBF)) {
+            self.error(
+                Code::InvalidByteOrderMark,
+                "Proto file starts with 0xEF but not UTF-8 BOM. \
+                 Only UTF-8 is accepted for proto file.",
+                "the file starts with 0xEF but not with a UTF-8 byte-order mark",
+                "expected the bytes EF BB BF",
+            );
         }
     }
 
@@ -221,17 +222,19 @@ impl Lexer<'_> {
                 );
             } else if self.cur() == 0 {
                 let pos = self.pos;
-                self.error_at(pos, Code::UnterminatedBlockComment, "unterminated block comment")
-                    .protoc_message = "End-of-file inside block comment.".into();
+                self.error_at(
+                    pos,
+                    Code::UnterminatedBlockComment,
+                    "unterminated block comment",
+                )
+                .protoc_message = "End-of-file inside block comment.".into();
                 let diagnostic = &mut self.errors.last_mut().expect("just pushed").1;
                 diagnostic.primary.message = "the comment is still open here".into();
-                diagnostic
-                    .secondary
-                    .push(crate::diagnostics::Label {
-                        file: self.file,
-                        span: Span::new(start as u32, start as u32 + 2),
-                        message: "comment started here".into(),
-                    });
+                diagnostic.secondary.push(crate::diagnostics::Label {
+                    file: self.file,
+                    span: Span::new(start as u32, start as u32 + 2),
+                    message: "comment started here".into(),
+                });
                 diagnostic.help = Some("close the comment with `*/`".into());
                 return;
             }
@@ -524,7 +527,10 @@ mod tests {
         );
         assert_eq!(
             errors(b"09"),
-            vec![(1, "Numbers starting with leading zero must be in octal.".into())]
+            vec![(
+                1,
+                "Numbers starting with leading zero must be in octal.".into()
+            )]
         );
         assert_eq!(
             errors(b"a.5"),
@@ -534,13 +540,22 @@ mod tests {
 
     #[test]
     fn strings_and_escapes() {
-        assert_eq!(errors(br#""a\qb""#), vec![(3, "Invalid escape sequence in string literal.".into())]);
-        assert_eq!(errors(b"\"abc"), vec![(4, "Unexpected end of string.".into())]);
+        assert_eq!(
+            errors(br#""a\qb""#),
+            vec![(3, "Invalid escape sequence in string literal.".into())]
+        );
+        assert_eq!(
+            errors(b"\"abc"),
+            vec![(4, "Unexpected end of string.".into())]
+        );
         assert_eq!(
             errors(b"'a\nb'"),
             vec![
-                (2, "Multiline strings are not allowed. Did you miss a \"?.".into()),
-                (4, "Multiline strings are not allowed. Did you miss a \"?.".into())
+                (
+                    2,
+                    "Multiline strings are not allowed. Did you miss a \"?.".into()
+                ),
+                (5, "Unexpected end of string.".into())
             ]
         );
         assert!(errors(br#""\x41\101\u00e9\U0010ffff\'""#).is_empty());
@@ -549,8 +564,14 @@ mod tests {
     #[test]
     fn comments_and_control_characters() {
         assert!(errors(b"// x\n/* y\n * z */").is_empty());
-        assert_eq!(errors(b"/* x"), vec![(4, "End-of-file inside block comment.".into())]);
-        assert_eq!(errors(b"a \x01\x02 b"), vec![(2, "Invalid control characters encountered in text.".into())]);
+        assert_eq!(
+            errors(b"/* x"),
+            vec![(4, "End-of-file inside block comment.".into())]
+        );
+        assert_eq!(
+            errors(b"a \x01\x02 b"),
+            vec![(2, "Invalid control characters encountered in text.".into())]
+        );
         assert_eq!(errors("é".as_bytes()).len(), 2);
     }
 

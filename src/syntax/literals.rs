@@ -179,7 +179,10 @@ mod tests {
         assert_eq!(parse_integer(b"017", u64::MAX), Some(15));
         assert_eq!(parse_integer(b"0", u64::MAX), Some(0));
         assert_eq!(parse_integer(b"2147483648", i32::MAX as u64), None);
-        assert_eq!(parse_integer(b"18446744073709551615", u64::MAX), Some(u64::MAX));
+        assert_eq!(
+            parse_integer(b"18446744073709551615", u64::MAX),
+            Some(u64::MAX)
+        );
         assert_eq!(parse_integer(b"18446744073709551616", u64::MAX), None);
         assert_eq!(parse_integer(b"09", u64::MAX), None);
     }

@@ -68,7 +68,9 @@ fn enum_value(i: In<'_>) -> PResult<'_, EnumValue> {
         EnumValue {
             name,
             number,
-            options: value_options.map(|(options, _)| options).unwrap_or_default(),
+            options: value_options
+                .map(|(options, _)| options)
+                .unwrap_or_default(),
             span: start.to(end),
             comments: comments.unwrap_or_default(),
         },

@@ -104,7 +104,11 @@ fn syntax_statement(i: In<'_>) -> PResult<'_, SyntaxDecl> {
     let i = i.next();
     let (i, _) = cut(sym(b'=')).parse(i)?;
     let value_at = i;
-    let (i, value) = cut(string_lit("a syntax identifier", "Expected syntax identifier.")).parse(i)?;
+    let (i, value) = cut(string_lit(
+        "a syntax identifier",
+        "Expected syntax identifier.",
+    ))
+    .parse(i)?;
     let (i, (end, comments)) = semicolon(i, "the syntax statement")?;
     let syntax = if is_edition {
         match Edition::from_name(&value.value) {
@@ -181,11 +185,12 @@ fn check_edition_supported(ctx: &Ctx<'_>, decl: &SyntaxDecl) {
             "too late",
         ),
     };
-    let diagnostic = Diagnostic::error(Code::UnsupportedEdition, ctx.file, decl.value.span, message)
-        .protoc(protoc)
-        .protoc_at(decl.keyword.span.start)
-        .label(label)
-        .help("the supported editions are \"2023\" and \"2024\"");
+    let diagnostic =
+        Diagnostic::error(Code::UnsupportedEdition, ctx.file, decl.value.span, message)
+            .protoc(protoc)
+            .protoc_at(decl.keyword.span.start)
+            .label(label)
+            .help("the supported editions are \"2023\" and \"2024\"");
     ctx.report_late(diagnostic);
 }
 
@@ -352,7 +357,11 @@ fn import(i: In<'_>) -> PResult<'_, Import> {
             (i, ImportKind::Default, None)
         }
     };
-    let (i, path) = cut(string_lit("a string naming the file to import", IMPORT_PATH)).parse(i)?;
+    let (i, path) = cut(string_lit(
+        "a string naming the file to import",
+        IMPORT_PATH,
+    ))
+    .parse(i)?;
     let (i, (end, comments)) = semicolon(i, "the import")?;
     Ok((
         i,

@@ -12,19 +12,16 @@ use super::{block, enums, file::visibility, options, report_failure, skip_statem
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{
-    Comments, Extend, ExtendItem, Extensions, Field, FieldType, Group, Ident, Label,
-    MapType, Message, MessageBody, MessageItem, Oneof, OneofItem, OptionNamePart, Range, RangeEnd,
-    Reserved, ReservedKind, ScalarType, Visibility,
+    Comments, Extend, ExtendItem, Extensions, Field, FieldType, Group, Ident, Label, MapType,
+    Message, MessageBody, MessageItem, Oneof, OneofItem, OptionNamePart, Range, RangeEnd, Reserved,
+    ReservedKind, ScalarType, Visibility,
 };
 use crate::syntax::token::TokenKind;
 
 const MAX_FIELD_NUMBER: u64 = i32::MAX as u64;
 
 /// protoc's `ParseMessageDefinition`.
-pub(super) fn message(
-    i: In<'_>,
-    visibility: Option<(Visibility, Span)>,
-) -> PResult<'_, Message> {
+pub(super) fn message(i: In<'_>, visibility: Option<(Visibility, Span)>) -> PResult<'_, Message> {
     let start = visibility.map_or(i.current().span, |(_, span)| span);
     let ctx = i.ctx;
     let depth = ctx.depth_left.get();
@@ -234,7 +231,10 @@ fn field_type(i: In<'_>) -> PResult<'_, TypeRef> {
             return Ok((i.next(), TypeRef::Group(token.span)));
         }
         if let Some(scalar) = ScalarType::from_name(text) {
-            return Ok((i.next(), TypeRef::Field(FieldType::Scalar(scalar, token.span))));
+            return Ok((
+                i.next(),
+                TypeRef::Field(FieldType::Scalar(scalar, token.span)),
+            ));
         }
     }
     let (i, name) = type_name(i)?;
@@ -258,7 +258,12 @@ fn plain_type(i: In<'_>) -> PResult<'_, FieldType> {
 }
 
 /// `map<K, V>` after the `map` keyword, with protoc's placement checks.
-fn map_type(i: In<'_>, map_keyword: Span, label: Option<(Label, Span)>, place: Place) -> PResult<'_, FieldType> {
+fn map_type(
+    i: In<'_>,
+    map_keyword: Span,
+    label: Option<(Label, Span)>,
+    place: Place,
+) -> PResult<'_, FieldType> {
     let misplaced = match (place, label) {
         (Place::Oneof, _) => Some((
             Code::MapInOneof,
@@ -336,8 +341,18 @@ fn field(i: In<'_>, label: Option<(Label, Span)>, place: Place) -> PResult<'_, F
     };
     let name_token = i.current().span;
     let (i, name) = cut(ident("a field name", "Expected field name.")).parse(i)?;
-    let (i, _) = cut(sym_or(b'=', "`=` and a field number", "Missing field number.")).parse(i)?;
-    let (i, number) = cut(integer(MAX_FIELD_NUMBER, "a field number", "Expected field number.")).parse(i)?;
+    let (i, _) = cut(sym_or(
+        b'=',
+        "`=` and a field number",
+        "Missing field number.",
+    ))
+    .parse(i)?;
+    let (i, number) = cut(integer(
+        MAX_FIELD_NUMBER,
+        "a field number",
+        "Expected field number.",
+    ))
+    .parse(i)?;
     let (i, field_options) = options::field_options(i, default_kind(&ty))?;
     match ty {
         TypeRef::Group(keyword_span) => {
@@ -354,8 +369,13 @@ fn field(i: In<'_>, label: Option<(Label, Span)>, place: Place) -> PResult<'_, F
                 i.ctx.report(i.idx, diagnostic);
             }
             if !i.looking_at_symbol(b'{') {
-                let diagnostic = error_here(i, Code::MissingGroupBody, "a group needs a body", "Missing group body.")
-                    .label("expected `{`");
+                let diagnostic = error_here(
+                    i,
+                    Code::MissingGroupBody,
+                    "a group needs a body",
+                    "Missing group body.",
+                )
+                .label("expected `{`");
                 return Err(fail_with(i, diagnostic));
             }
             let depth = i.ctx.depth_left.get();
@@ -450,7 +470,10 @@ fn oneof(i: In<'_>) -> PResult<'_, Oneof> {
                     "Fields in oneofs must not have labels (required / optional / repeated).",
                 )
                 .label("remove this label")
-                .fix(Span::new(i.current().span.start, i.next().current().span.start), "");
+                .fix(
+                    Span::new(i.current().span.start, i.next().current().span.start),
+                    "",
+                );
                 report(i, diagnostic);
                 i = i.next();
             }
@@ -543,37 +566,87 @@ fn out_of_bounds(i: In<'_>) -> nom::Err<super::PErr> {
 }
 
 /// One `start [to end|max]` range of message field numbers.
-fn field_range<'a>(i: In<'a>, first_what: &'static str, first_protoc: &'static str) -> PResult<'a, Range> {
+fn field_range<'a>(
+    i: In<'a>,
+    first_what: &'static str,
+    first_protoc: &'static str,
+) -> PResult<'a, Range> {
     let (i, start) = cut(integer(MAX_FIELD_NUMBER, first_what, first_protoc)).parse(i)?;
     if start.magnitude == MAX_FIELD_NUMBER {
         return Err(out_of_bounds(i));
     }
     let (i, to) = try_consume(i, "to");
     if to.is_none() {
-        return Ok((i, Range { start, end: RangeEnd::Single, span: start.span }));
+        return Ok((
+            i,
+            Range {
+                start,
+                end: RangeEnd::Single,
+                span: start.span,
+            },
+        ));
     }
     if let (rest, Some(max)) = try_consume(i, "max") {
-        return Ok((rest, Range { start, end: RangeEnd::Max(max), span: start.span.to(max) }));
+        return Ok((
+            rest,
+            Range {
+                start,
+                end: RangeEnd::Max(max),
+                span: start.span.to(max),
+            },
+        ));
     }
     let (i, end) = cut(integer(MAX_FIELD_NUMBER, "an integer", "Expected integer.")).parse(i)?;
     if end.magnitude == MAX_FIELD_NUMBER {
         return Err(out_of_bounds(i));
     }
-    Ok((i, Range { start, end: RangeEnd::Int(end), span: start.span.to(end.span) }))
+    Ok((
+        i,
+        Range {
+            start,
+            end: RangeEnd::Int(end),
+            span: start.span.to(end.span),
+        },
+    ))
 }
 
 /// One `start [to end|max]` range of enum numbers, which may be negative.
-fn enum_range<'a>(i: In<'a>, first_what: &'static str, first_protoc: &'static str) -> PResult<'a, Range> {
+fn enum_range<'a>(
+    i: In<'a>,
+    first_what: &'static str,
+    first_protoc: &'static str,
+) -> PResult<'a, Range> {
     let (i, start) = cut(signed_int32(first_what, first_protoc)).parse(i)?;
     let (i, to) = try_consume(i, "to");
     if to.is_none() {
-        return Ok((i, Range { start, end: RangeEnd::Single, span: start.span }));
+        return Ok((
+            i,
+            Range {
+                start,
+                end: RangeEnd::Single,
+                span: start.span,
+            },
+        ));
     }
     if let (rest, Some(max)) = try_consume(i, "max") {
-        return Ok((rest, Range { start, end: RangeEnd::Max(max), span: start.span.to(max) }));
+        return Ok((
+            rest,
+            Range {
+                start,
+                end: RangeEnd::Max(max),
+                span: start.span.to(max),
+            },
+        ));
     }
     let (i, end) = cut(signed_int32("an integer", "Expected integer.")).parse(i)?;
-    Ok((i, Range { start, end: RangeEnd::Int(end), span: start.span.to(end.span) }))
+    Ok((
+        i,
+        Range {
+            start,
+            end: RangeEnd::Int(end),
+            span: start.span.to(end.span),
+        },
+    ))
 }
 
 /// protoc's `ParseExtensions`.
@@ -596,7 +669,9 @@ fn extensions(i: In<'_>) -> PResult<'_, Extensions> {
         i,
         Extensions {
             ranges,
-            options: range_options.map(|(options, _)| options).unwrap_or_default(),
+            options: range_options
+                .map(|(options, _)| options)
+                .unwrap_or_default(),
             span: start.to(end),
             comments: comments.unwrap_or_default(),
         },
@@ -662,14 +737,20 @@ pub(super) fn reserved(i: In<'_>, within: ReservedIn) -> PResult<'_, Reserved> {
             let mut i = i;
             loop {
                 let (first_what, later_what) = match within {
-                    ReservedIn::Message => {
-                        ("Expected field name or number range.", "Expected field number range.")
-                    }
-                    ReservedIn::Enum => {
-                        ("Expected enum value or number range.", "Expected enum number range.")
-                    }
+                    ReservedIn::Message => (
+                        "Expected field name or number range.",
+                        "Expected field number range.",
+                    ),
+                    ReservedIn::Enum => (
+                        "Expected enum value or number range.",
+                        "Expected enum number range.",
+                    ),
                 };
-                let protoc = if ranges.is_empty() { first_what } else { later_what };
+                let protoc = if ranges.is_empty() {
+                    first_what
+                } else {
+                    later_what
+                };
                 let (rest, range) = match within {
                     ReservedIn::Message => field_range(i, "a number range or name", protoc)?,
                     ReservedIn::Enum => enum_range(i, "a number range or name", protoc)?,
@@ -722,7 +803,9 @@ fn reserved_strings(mut i: In<'_>, within: ReservedIn) -> PResult<'_, ReservedKi
                 name.span,
                 format!("reserved name \"{text}\" is not a valid identifier"),
             )
-            .protoc(format!("Reserved name \"{text}\" is not a valid identifier."))
+            .protoc(format!(
+                "Reserved name \"{text}\" is not a valid identifier."
+            ))
             .note("no field or value can have this name, so reserving it has no effect");
             i.ctx.report(rest.idx.max(at.idx), diagnostic);
         }

@@ -134,7 +134,12 @@ impl<'a> Ctx<'a> {
     /// trails that token and what leads the next, updating the pending
     /// leading and detached comments as protoc does. `attach` says whether
     /// a declaration ends here and takes the comments.
-    fn collect_after(&self, idx: usize, closing_brace: bool, attach: bool) -> Option<ast::Comments> {
+    fn collect_after(
+        &self,
+        idx: usize,
+        closing_brace: bool,
+        attach: bool,
+    ) -> Option<ast::Comments> {
         let end_token = self.token(idx);
         let next = self.token(idx + 1);
         let next_closes = next.kind == TokenKind::Eof
@@ -165,7 +170,11 @@ impl<'a> Ctx<'a> {
     /// The comments before the first token.
     fn collect_at_start(&self) {
         let first = self.token(0);
-        let start = if self.src.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        let start = if self.src.starts_with(b"\xEF\xBB\xBF") {
+            3
+        } else {
+            0
+        };
         let next_closes = first.kind == TokenKind::Eof
             || first.is_symbol(self.src, b'}')
             || first.is_symbol(self.src, b']')

@@ -137,7 +137,12 @@ fn number<'a>(i: In<'a>, what: &'static str, protoc: &'static str) -> PResult<'a
             None if text.first() == Some(&b'0') => {
                 report(
                     i,
-                    error_here(i, Code::IntegerOutOfRange, "integer out of range", "Integer out of range."),
+                    error_here(
+                        i,
+                        Code::IntegerOutOfRange,
+                        "integer out of range",
+                        "Integer out of range.",
+                    ),
                 );
                 0.0
             }
@@ -200,13 +205,19 @@ fn option_value(i: In<'_>) -> PResult<'_, OptionValue> {
                 ),
                 None => {
                     let (rest, value) = number(i, "a number", "Expected number.")?;
-                    (rest, ValueKind::Float(if negative { -value } else { value }))
+                    (
+                        rest,
+                        ValueKind::Float(if negative { -value } else { value }),
+                    )
                 }
             }
         }
         TokenKind::Float => {
             let (rest, value) = number(i, "a number", "Expected number.")?;
-            (rest, ValueKind::Float(if negative { -value } else { value }))
+            (
+                rest,
+                ValueKind::Float(if negative { -value } else { value }),
+            )
         }
         TokenKind::Str => {
             if negative {
@@ -227,8 +238,12 @@ fn option_value(i: In<'_>) -> PResult<'_, OptionValue> {
             (rest, ValueKind::Aggregate(aggregate))
         }
         TokenKind::Symbol => {
-            let mut diagnostic =
-                super::primitives::unexpected(i.ctx, i.idx, "an option value", "Expected option value.");
+            let mut diagnostic = super::primitives::unexpected(
+                i.ctx,
+                i.idx,
+                "an option value",
+                "Expected option value.",
+            );
             diagnostic.code = Code::InvalidOptionValue;
             return Err(fail_with(i, diagnostic));
         }
@@ -275,8 +290,10 @@ fn aggregate_value(i: In<'_>) -> PResult<'_, Aggregate> {
             if let Some(mut diagnostic) = e.diagnostic {
                 diagnostic.code = Code::InvalidAggregate;
                 diagnostic.message = format!("invalid aggregate value: {}", diagnostic.message);
-                diagnostic.protoc_message =
-                    format!("Error while parsing option value: {}", diagnostic.protoc_message);
+                diagnostic.protoc_message = format!(
+                    "Error while parsing option value: {}",
+                    diagnostic.protoc_message
+                );
                 i.ctx.report_late(*diagnostic);
             }
             Vec::new()
@@ -288,15 +305,7 @@ fn aggregate_value(i: In<'_>) -> PResult<'_, Aggregate> {
 
 /// Text-format fields up to token index `end` (exclusive).
 fn aggregate_fields(mut i: In<'_>, end: usize, depth: u32) -> PResult<'_, Vec<AggregateField>> {
-    if depth > MAX_AGGREGATE_DEPTH {
-        let diagnostic = error_here(
-            i,
-            Code::InvalidAggregate,
-            "aggregate value nested too deeply",
-            "Message is too deep, the parser exceeded the configured recursion limit of 100.",
-        );
-        return Err(fail_with(i, diagnostic));
-    }
+    // Nesting is bounded in `aggregate_single_value`.
     let mut fields = Vec::new();
     while i.idx < end {
         let (rest, field) = aggregate_field(i, depth)?;
@@ -313,13 +322,17 @@ fn aggregate_field(i: In<'_>, depth: u32) -> PResult<'_, AggregateField> {
     let start = i.current().span;
     let (i, name) = aggregate_name(i)?;
     let (i, colon) = try_consume(i, ":");
-    let (i, value) = if colon.is_some() {
-        aggregate_value_or_list(i, depth)?
-    } else if i.looking_at_symbol(b'{') || i.looking_at_symbol(b'<') || i.looking_at_symbol(b'[') {
-        aggregate_value_or_list(i, depth)?
-    } else {
-        return Err(fail(i, "`:` or `{`", "Expected \":\", found something else."));
-    };
+    // Without a colon only a message value (or a list of them) may follow.
+    let message_follows =
+        i.looking_at_symbol(b'{') || i.looking_at_symbol(b'<') || i.looking_at_symbol(b'[');
+    if colon.is_none() && !message_follows {
+        return Err(fail(
+            i,
+            "`:` or `{`",
+            "Expected \":\", found something else.",
+        ));
+    }
+    let (i, value) = aggregate_value_or_list(i, depth)?;
     let end = i.previous().map_or(start, |t| t.span);
     Ok((
         i,
@@ -398,6 +411,16 @@ fn aggregate_value_or_list(i: In<'_>, depth: u32) -> PResult<'_, AggregateValue>
 }
 
 fn aggregate_single_value(i: In<'_>, depth: u32) -> PResult<'_, AggregateValue> {
+    if depth >= MAX_AGGREGATE_DEPTH {
+        let diagnostic = error_here(
+            i,
+            Code::InvalidAggregate,
+            "aggregate value nested too deeply",
+            "Message is too deep, the parser exceeded the configured recursion limit of 100.",
+        )
+        .note("protoc reads at most 100 levels of nested messages in an option value");
+        return Err(fail_with(i, diagnostic));
+    }
     let closing = if i.looking_at_symbol(b'{') {
         b'}'
     } else if i.looking_at_symbol(b'<') {
@@ -550,7 +573,11 @@ fn default_assignment(i: In<'_>, default_for: DefaultFor) -> PResult<'_, Default
     let (rest, kind) = match default_for {
         DefaultFor::Unresolved => {
             let token = i.current();
-            let rest = if token.kind == TokenKind::Eof { i } else { i.next() };
+            let rest = if token.kind == TokenKind::Eof {
+                i
+            } else {
+                i.next()
+            };
             (rest, DefaultKind::Token(token.span))
         }
         DefaultFor::Message => {
@@ -619,7 +646,10 @@ fn scalar_default(i: In<'_>, scalar: ScalarType) -> PResult<'_, DefaultKind> {
         Float | Double => {
             let (i, minus) = try_consume(i, "-");
             let (i, value) = number(i, "a number", "Expected number.")?;
-            Ok((i, DefaultKind::Float(if minus.is_some() { -value } else { value })))
+            Ok((
+                i,
+                DefaultKind::Float(if minus.is_some() { -value } else { value }),
+            ))
         }
         Bool => {
             if let (i, Some(_)) = try_consume(i, "true") {
@@ -627,12 +657,19 @@ fn scalar_default(i: In<'_>, scalar: ScalarType) -> PResult<'_, DefaultKind> {
             } else if let (i, Some(_)) = try_consume(i, "false") {
                 Ok((i, DefaultKind::Bool(false)))
             } else {
-                Err(fail(i, "`true` or `false`", "Expected \"true\" or \"false\"."))
+                Err(fail(
+                    i,
+                    "`true` or `false`",
+                    "Expected \"true\" or \"false\".",
+                ))
             }
         }
         String => {
-            let (i, value) =
-                cut(string_lit("a string", "Expected string for field default value.")).parse(i)?;
+            let (i, value) = cut(string_lit(
+                "a string",
+                "Expected string for field default value.",
+            ))
+            .parse(i)?;
             Ok((i, DefaultKind::Str(value)))
         }
         Bytes => {

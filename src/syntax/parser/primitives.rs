@@ -115,7 +115,11 @@ pub(crate) fn keyword<'a>(word: &'static str) -> impl Fn(In<'a>) -> PResult<'a, 
         if i.looking_at(word) {
             Ok((i.next(), i.current().span))
         } else {
-            Err(miss(i, &format!("`{word}`"), &format!("Expected \"{word}\".")))
+            Err(miss(
+                i,
+                &format!("`{word}`"),
+                &format!("Expected \"{word}\"."),
+            ))
         }
     }
 }
@@ -300,8 +304,7 @@ pub(crate) fn type_name(i: In<'_>) -> PResult<'_, FullIdent> {
     } else {
         (i, None)
     };
-    let (mut rest, first) =
-        cut(ident("a type name", "Expected type name.")).parse(i2)?;
+    let (mut rest, first) = cut(ident("a type name", "Expected type name.")).parse(i2)?;
     let mut parts = vec![first];
     while rest.looking_at_symbol(b'.') {
         let (after, part) =

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs protoc-rs over the shared corpus (../shared/corpus): every googleapis
+# file in one run, and every protobuf test file on its own, as protoc 35
+# accepts them. Fails if any run reports an error. Kept out of `cargo test`
+# so that the test suite stays self-contained.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${CORPUS:-../shared/corpus}
+if [ ! -d "$corpus" ]; then
+  if [ "${CI:-}" = true ]; then
+    echo "corpus-check: $corpus is missing" >&2
+    exit 1
+  fi
+  echo "corpus-check: $corpus not found; skipped (it is required under CI=true)"
+  exit 0
+fi
+
+cargo build --release --quiet
+bin=$PWD/target/release/protoc-rs
+corpus=$(cd "$corpus" && pwd)
+
+echo "googleapis: $(wc -l < "$corpus/googleapis-files.txt") files in one run"
+start=$(date +%s%N)
+(cd "$corpus" && "$bin" compile -I googleapis -I protobuf $(cat googleapis-files.txt))
+end=$(date +%s%N)
+echo "googleapis: ok in $(( (end - start) / 1000000 )) ms"
+
+echo "protobuf: $(wc -l < "$corpus/protobuf-files.txt") files, one run each"
+failed=0
+while read -r file; do
+  if ! (cd "$corpus/protobuf" && "$bin" compile -I . "$file" 2>/tmp/protoc-rs-corpus.err); then
+    echo "FAILED: $file"; cat /tmp/protoc-rs-corpus.err; failed=$((failed + 1))
+  fi
+done < "$corpus/protobuf-files.txt"
+if [ "$failed" -ne 0 ]; then
+  echo "protobuf: $failed files failed" >&2
+  exit 1
+fi
+echo "protobuf: ok"

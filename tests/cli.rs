@@ -1,0 +1,131 @@
+//! The command line: exit codes, protoc's flag spellings, include paths,
+//! `@FILE` arguments and the error formats.
+
+mod common;
+
+use std::process::{Command, Output};
+
+fn protoc_rs(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_protoc-rs"))
+        .args(args)
+        .current_dir(common::root())
+        .output()
+        .unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+const VALID_DIR: &str = "fixtures/syntax/valid";
+const INVALID_DIR: &str = "fixtures/syntax/invalid";
+
+fn first_fixture(dir: &str) -> String {
+    let path = common::protos(&common::root().join(dir)).remove(0);
+    path.file_name().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn valid_file_exits_zero() {
+    let name = first_fixture(VALID_DIR);
+    let output = protoc_rs(&["compile", "-I", VALID_DIR, &format!("{VALID_DIR}/{name}")]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn protoc_spellings_are_accepted() {
+    let name = first_fixture(VALID_DIR);
+    for flag in ["--proto_path", "--proto-path"] {
+        let output = protoc_rs(&["compile", &format!("{flag}={VALID_DIR}"), &name]);
+        assert_eq!(output.status.code(), Some(0), "{flag}: {}", stderr(&output));
+    }
+    let output = protoc_rs(&["compile", &format!("-I{VALID_DIR}"), &name]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn invalid_file_exits_one_with_protoc_lines() {
+    let name = first_fixture(INVALID_DIR);
+    let output = protoc_rs(&["compile", "--error_format=protoc", "-I", INVALID_DIR, &name]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = stderr(&output);
+    let first = text.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with(&format!("{INVALID_DIR}/{name}:")),
+        "protoc prints the disk path: {first}"
+    );
+}
+
+#[test]
+fn json_format_has_code_and_position() {
+    let name = first_fixture(INVALID_DIR);
+    let output = protoc_rs(&[
+        "compile",
+        "--error-format",
+        "json",
+        "-I",
+        INVALID_DIR,
+        &name,
+    ]);
+    let text = stderr(&output);
+    let line = text
+        .lines()
+        .find(|l| l.contains("\"severity\":\"error\""))
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_str(line).unwrap();
+    assert!(value["code"].as_str().unwrap().starts_with('E'));
+    assert!(value["line"].as_u64().unwrap() >= 1);
+    assert!(value["labels"].as_array().is_some_and(|l| !l.is_empty()));
+}
+
+#[test]
+fn bad_usage_exits_two() {
+    assert_eq!(protoc_rs(&["compile"]).status.code(), Some(2));
+    assert_eq!(
+        protoc_rs(&["compile", "--no-such-flag", "x.proto"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(protoc_rs(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn missing_file_is_an_input_error() {
+    let output = protoc_rs(&["compile", "-I", VALID_DIR, "does/not/exist.proto"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("exist.proto"));
+}
+
+#[test]
+fn file_outside_include_paths_is_rejected_as_protoc_does() {
+    let name = first_fixture(VALID_DIR);
+    let output = protoc_rs(&[
+        "compile",
+        "--error-format=protoc",
+        "-I",
+        INVALID_DIR,
+        &format!("{VALID_DIR}/{name}"),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("File does not reside within any path specified"));
+}
+
+#[test]
+fn argument_files_expand_one_argument_per_line() {
+    let dir = std::env::temp_dir().join(format!("protoc-rs-args-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let args_file = dir.join("args.txt");
+    let valid: Vec<String> = common::protos(&common::root().join(VALID_DIR))
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    std::fs::write(
+        &args_file,
+        format!("-I\n{VALID_DIR}\n\n{}\n", valid.join("\n")),
+    )
+    .unwrap();
+    let output = protoc_rs(&["compile", &format!("@{}", args_file.display())]);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}

@@ -1,0 +1,79 @@
+//! Parity with protoc 35: for every fixture with a golden written by
+//! scripts/regen-goldens.sh, the verdict and the first error line
+//! (`file:line:col: message`) must equal protoc's.
+
+mod common;
+
+use std::path::Path;
+
+struct Golden {
+    exit: i32,
+    first_error: String,
+}
+
+fn read_golden(path: &Path) -> Golden {
+    let text = std::fs::read_to_string(path).unwrap();
+    let field = |key: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(key))
+            .unwrap_or_else(|| panic!("{}: no `{key}` line", path.display()))
+            .trim()
+            .to_owned()
+    };
+    Golden {
+        exit: field("exit:").parse().unwrap(),
+        first_error: field("first-error:"),
+    }
+}
+
+fn parity(suite: &str) -> usize {
+    let mut mismatches = Vec::new();
+    let mut checked_count = 0;
+    for kind in ["valid", "invalid"] {
+        let dir = common::root().join("fixtures").join(suite).join(kind);
+        let goldens = common::root()
+            .join("fixtures/goldens/protoc35")
+            .join(suite)
+            .join(kind);
+        for proto in common::protos(&dir) {
+            let stem = proto.file_stem().unwrap().to_string_lossy().into_owned();
+            let golden_path = goldens.join(format!("{stem}.txt"));
+            assert!(
+                golden_path.exists(),
+                "{} has no golden; run scripts/regen-goldens.sh {suite}",
+                proto.display()
+            );
+            let golden = read_golden(&golden_path);
+            assert_eq!(
+                golden.exit == 0,
+                kind == "valid",
+                "{}: the fixture is in {kind}/ but protoc exits {}",
+                proto.display(),
+                golden.exit
+            );
+            let checked = common::check(&proto);
+            let ours = checked.first_error_line().unwrap_or_default();
+            let our_exit = if ours.is_empty() { 0 } else { 1 };
+            if our_exit != golden.exit || ours != golden.first_error {
+                mismatches.push(format!(
+                    "{kind}/{stem}.proto\n  protoc: exit {} {}\n  ours:   exit {our_exit} {ours}",
+                    golden.exit, golden.first_error
+                ));
+            }
+            checked_count += 1;
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {checked_count} fixtures differ from protoc:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
+    checked_count
+}
+
+#[test]
+fn syntax_fixtures_match_protoc() {
+    let count = parity("syntax");
+    assert!(count > 0, "no syntax fixtures found");
+}
