@@ -147,3 +147,21 @@ mod tests {
         assert_eq!(names.len(), Code::ALL.len());
     }
 }
+
+#[cfg(test)]
+mod docs_tests {
+    use super::Code;
+
+    /// docs/diagnostics.md documents every code under its own heading.
+    #[test]
+    fn every_code_is_documented() {
+        let docs = include_str!("../../docs/diagnostics.md");
+        for code in Code::ALL {
+            let heading = format!("### {} `{}`", code.as_str(), code.name());
+            assert!(
+                docs.contains(&heading),
+                "docs/diagnostics.md lacks `{heading}`"
+            );
+        }
+    }
+}
