@@ -7,6 +7,8 @@
 
 pub mod cli;
 pub mod compile;
+pub mod descriptors;
 pub mod diagnostics;
+pub mod semantics;
 pub mod source;
 pub mod syntax;

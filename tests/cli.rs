@@ -115,16 +115,19 @@ fn file_outside_include_paths_is_rejected_as_protoc_does() {
 fn argument_files_expand_one_argument_per_line() {
     let dir = std::env::temp_dir().join(format!("protoc-rs-args-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let args_file = dir.join("args.txt");
-    let valid: Vec<String> = common::protos(&common::root().join(VALID_DIR))
-        .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
     std::fs::write(
-        &args_file,
-        format!("-I\n{VALID_DIR}\n\n{}\n", valid.join("\n")),
+        dir.join("a.proto"),
+        "syntax = \"proto3\";\npackage a;\nmessage A {}\n",
     )
     .unwrap();
+    std::fs::write(
+        dir.join("b.proto"),
+        "syntax = \"proto3\";\npackage b;\nimport \"a.proto\";\nmessage B { a.A a = 1; }\n",
+    )
+    .unwrap();
+    let args_file = dir.join("args.txt");
+    let include = dir.display().to_string();
+    std::fs::write(&args_file, format!("-I\n{include}\n\na.proto\r\nb.proto\n")).unwrap();
     let output = protoc_rs(&["compile", &format!("@{}", args_file.display())]);
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));

@@ -152,7 +152,7 @@ fn compile_command(args: &CompileArgs) -> ExitCode {
         include_paths: args.proto_path.clone(),
         inputs: args.files.clone(),
     };
-    let compilation = compile::parse_inputs(&options);
+    let compilation = compile::compile(&options);
     let mut out = stderr();
     // A closed stderr must not turn a successful compile into a failure.
     let _ = report(&mut out, &compilation, args.error_format);

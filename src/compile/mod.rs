@@ -1,14 +1,17 @@
 //! The driver: finds and reads the files of a run, then runs the stages on
 //! them. It is the only part of the library that touches the file system.
 //!
-//! Today the pipeline stops after the syntax stage; the semantics,
-//! descriptor and code-generation stages plug in after [`parse_inputs`].
+//! It runs the syntax stage on every file of the run, then the semantics
+//! stage over all of them.
 
 pub mod source_tree;
+
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
+use crate::semantics;
 use crate::source::{FileId, SourceFile, SourceMap};
 use crate::syntax::{self, ast};
 pub use source_tree::{InputError, SourceTree};
@@ -35,15 +38,24 @@ pub struct RunError {
 pub struct ParsedFile {
     pub id: FileId,
     pub ast: ast::File,
+    /// Its lexical and syntax diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Each import statement's file, `None` when it was not found.
+    pub imports: Vec<Option<FileId>>,
 }
 
 /// Everything a run produced.
 #[derive(Default)]
 pub struct Compilation {
     pub sources: SourceMap,
+    /// Every file read, indexed by `FileId`.
     pub files: Vec<ParsedFile>,
+    /// The command-line files.
+    pub inputs: Vec<FileId>,
+    /// Every diagnostic of the run, in protoc's order.
     pub diagnostics: Vec<Diagnostic>,
     pub run_errors: Vec<RunError>,
+    pub analysis: Option<semantics::Analysis>,
 }
 
 impl Compilation {
@@ -139,30 +151,20 @@ fn check_parsed(id: FileId, source: &SourceFile, parsed: &mut syntax::Parsed) {
     }
 }
 
-/// Resolves, reads and parses the command-line files, in parallel.
-pub fn parse_inputs(options: &Options) -> Compilation {
-    let tree = SourceTree::new(&options.include_paths);
-    let mut compilation = Compilation::default();
-    let mut resolved = Vec::with_capacity(options.inputs.len());
-    for input in &options.inputs {
-        match tree.input_to_virtual(input) {
-            Ok(names) => resolved.push(names),
-            Err(error) => compilation.run_errors.push(input_error(input, error)),
-        }
-    }
-    if !compilation.run_errors.is_empty() {
-        return compilation;
-    }
-    // File ids are input positions: the parallel parse and the source map
-    // below agree on them without any coordination.
-    let read: Vec<(SourceFile, Result<syntax::Parsed, RunError>)> = resolved
+/// Reads and parses files in parallel; ids continue from `first_id`.
+fn read_and_parse(
+    first_id: u32,
+    files: Vec<(String, String)>,
+) -> Vec<(SourceFile, Result<syntax::Parsed, RunError>)> {
+    files
         .into_par_iter()
         .enumerate()
-        .map(
-            |(index, (virtual_name, disk_path))| match std::fs::read(&disk_path) {
+        .map(|(index, (virtual_name, disk_path))| {
+            let id = FileId(first_id + index as u32);
+            match std::fs::read(&disk_path) {
                 Ok(bytes) => {
-                    let parsed = syntax::parse(FileId(index as u32), &bytes);
                     let source = SourceFile::new(virtual_name, bytes).with_disk_path(disk_path);
+                    let parsed = parse_source(id, &source);
                     (source, Ok(parsed))
                 }
                 Err(err) => {
@@ -174,22 +176,87 @@ pub fn parse_inputs(options: &Options) -> Compilation {
                         SourceFile::new(virtual_name, Vec::new()).with_disk_path(disk_path);
                     (source, Err(error))
                 }
-            },
-        )
-        .collect();
-    for (source, result) in read {
-        let id = compilation.sources.add(source);
-        match result {
-            Ok(mut parsed) => {
-                check_parsed(id, compilation.sources.get(id), &mut parsed);
-                compilation.diagnostics.extend(parsed.diagnostics);
-                compilation.files.push(ParsedFile {
-                    id,
-                    ast: parsed.file,
-                });
             }
-            Err(error) => compilation.run_errors.push(error),
+        })
+        .collect()
+}
+
+fn import_names(file: &ast::File) -> impl Iterator<Item = String> + '_ {
+    file.items.iter().filter_map(|item| match item {
+        ast::Item::Import(import) => Some(String::from_utf8_lossy(&import.path.value).into_owned()),
+        _ => None,
+    })
+}
+
+/// Runs the pipeline: resolves the command-line files, reads and parses
+/// them and everything they import (in parallel, wave by wave), then checks
+/// them all.
+pub fn compile(options: &Options) -> Compilation {
+    let tree = SourceTree::new(&options.include_paths);
+    let mut compilation = Compilation::default();
+    let mut by_name: HashMap<String, FileId> = HashMap::new();
+    let mut wave = Vec::new();
+    let mut queued: HashSet<String> = HashSet::new();
+    for input in &options.inputs {
+        match tree.input_to_virtual(input) {
+            Ok((virtual_name, disk_path)) => {
+                if queued.insert(virtual_name.clone()) {
+                    wave.push((virtual_name, disk_path));
+                }
+            }
+            Err(error) => compilation.run_errors.push(input_error(input, error)),
         }
     }
+    if !compilation.run_errors.is_empty() {
+        return compilation;
+    }
+    let input_names: Vec<String> = wave.iter().map(|(name, _)| name.clone()).collect();
+    while !wave.is_empty() {
+        let first_id = compilation.sources.len() as u32;
+        let mut next = Vec::new();
+        for (source, result) in read_and_parse(first_id, std::mem::take(&mut wave)) {
+            let name = source.name().to_owned();
+            let id = compilation.sources.add(source);
+            by_name.insert(name, id);
+            let parsed = result.unwrap_or_else(|error| {
+                compilation.run_errors.push(error);
+                syntax::parse(id, b"")
+            });
+            for import in import_names(&parsed.file) {
+                if queued.insert(import.clone()) {
+                    if let Some(disk) = tree.virtual_to_disk(&import) {
+                        next.push((import, disk));
+                    }
+                }
+            }
+            compilation.files.push(ParsedFile {
+                id,
+                imports: Vec::new(),
+                diagnostics: parsed.diagnostics,
+                ast: parsed.file,
+            });
+        }
+        wave = next;
+    }
+    for file in &mut compilation.files {
+        file.imports = import_names(&file.ast)
+            .map(|name| by_name.get(&name).copied())
+            .collect();
+    }
+    compilation.inputs = input_names.iter().map(|name| by_name[name]).collect();
+    let inputs: Vec<semantics::FileInput<'_>> = compilation
+        .files
+        .iter()
+        .map(|file| semantics::FileInput {
+            id: file.id,
+            ast: &file.ast,
+            parse_diagnostics: &file.diagnostics,
+            imports: file.imports.clone(),
+        })
+        .collect();
+    let analysis = semantics::analyze(&compilation.sources, &inputs, &compilation.inputs);
+    drop(inputs);
+    compilation.diagnostics = analysis.diagnostics.clone();
+    compilation.analysis = Some(analysis);
     compilation
 }

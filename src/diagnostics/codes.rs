@@ -121,7 +121,32 @@ codes! {
     /// An aggregate option value that is not valid text format.
     InvalidAggregate = "E2028", "invalid-aggregate";
 
+    // Semantic errors: imports, symbols, names.
+    /// Two definitions with the same fully-qualified name.
+    DuplicateSymbol = "E3001", "duplicate-symbol";
+    /// An imported file that is in no include path.
+    ImportNotFound = "E3002", "import-not-found";
+    /// An import of a file that was not found or has errors.
+    ImportFailed = "E3003", "import-failed";
+    /// A file that imports itself, directly or through others.
+    ImportCycle = "E3004", "import-cycle";
+    /// The same file imported twice.
+    DuplicateImport = "E3005", "duplicate-import";
+    /// A type name that resolves to nothing.
+    UnresolvedName = "E3006", "unresolved-name";
+    /// A compound name whose first part resolves to an inner scope that
+    /// lacks the rest.
+    PartialMatch = "E3007", "partial-match";
+    /// A name defined in a file that is not imported.
+    NotImported = "E3008", "not-imported";
+    /// A name of the wrong kind, e.g. a service used as a field type.
+    WrongKindOfName = "E3009", "wrong-kind-of-name";
+    /// A custom option whose extension is not visible.
+    UnknownOption = "E3010", "unknown-option";
+
     // Warnings.
+    /// An import nothing in the file uses.
+    UnusedImport = "W3001", "unused-import";
     /// A file with no `syntax` or `edition` statement.
     MissingSyntax = "W2001", "missing-syntax";
     /// A reserved name string that is not an identifier.

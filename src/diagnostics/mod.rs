@@ -53,6 +53,9 @@ pub struct Diagnostic {
     /// missing `;`, we label the place the `;` belongs).
     /// `None` for the few errors protoc prints without a position.
     pub protoc_offset: Option<u32>,
+    /// The path protoc prints when it is not the primary label's file
+    /// (protoc names a missing import itself: `b.proto: File not found.`).
+    pub protoc_path: Option<String>,
 }
 
 impl Diagnostic {
@@ -88,6 +91,7 @@ impl Diagnostic {
             help: None,
             fix: None,
             protoc_offset: Some(span.start),
+            protoc_path: None,
         }
     }
 
@@ -102,6 +106,12 @@ impl Diagnostic {
     /// Sets protoc's wording of this diagnostic.
     pub fn protoc(mut self, message: impl Into<String>) -> Diagnostic {
         self.protoc_message = message.into();
+        self
+    }
+
+    /// Sets the file protoc names for this diagnostic.
+    pub fn protoc_path(mut self, path: impl Into<String>) -> Diagnostic {
+        self.protoc_path = Some(path.into());
         self
     }
 

@@ -66,12 +66,13 @@ pub fn protoc_line(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
         Severity::Warning => "warning: ",
         Severity::Error => "",
     };
+    let path = diagnostic
+        .protoc_path
+        .as_deref()
+        .unwrap_or_else(|| file.display_path());
     format!(
         "{}{}: {}{}",
-        file.display_path(),
-        position,
-        kind,
-        diagnostic.protoc_message
+        path, position, kind, diagnostic.protoc_message
     )
 }
 

@@ -1,0 +1,431 @@
+//! Cross-linking one file: every type name, extendee, method type and
+//! option extension name is resolved, in the order protoc's
+//! `CrossLinkFile` visits them (nested messages before their parent's
+//! fields), so that errors come out in protoc's order.
+
+use std::collections::{HashMap, HashSet};
+
+use super::resolve::{LookupError, Mode, Scope};
+use super::symbols::{
+    for_each_field, for_each_nested_message, join, map_entry_name, FieldRef, NestedRef, SymbolKind,
+    SymbolTable,
+};
+use super::ResolvedType;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast::{self, FullIdent};
+
+pub struct Checker<'a> {
+    sources: &'a SourceMap,
+    table: &'a SymbolTable,
+    file: FileId,
+    visible: &'a HashSet<FileId>,
+    resolved: &'a mut HashMap<(FileId, u32), ResolvedType>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Option errors: protoc interprets options after cross-linking.
+    option_diagnostics: Vec<Diagnostic>,
+    /// Files that provided a resolved name (for unused-import warnings).
+    pub used_files: HashSet<FileId>,
+}
+
+/// What kind of reference is being resolved; decides the lookup mode and
+/// the error when the name is of the wrong kind.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reference {
+    FieldType,
+    /// A map entry's key or value type: protoc reports these without a
+    /// position, since the entry's fields have no source location.
+    MapEntryType,
+    Extendee,
+    MethodType,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(
+        sources: &'a SourceMap,
+        table: &'a SymbolTable,
+        file: FileId,
+        visible: &'a HashSet<FileId>,
+        resolved: &'a mut HashMap<(FileId, u32), ResolvedType>,
+    ) -> Checker<'a> {
+        Checker {
+            sources,
+            table,
+            file,
+            visible,
+            resolved,
+            diagnostics: Vec::new(),
+            option_diagnostics: Vec::new(),
+            used_files: HashSet::new(),
+        }
+    }
+
+    fn text(&self, span: Span) -> String {
+        self.sources.get(self.file).text(span).into_owned()
+    }
+
+    fn full_ident(&self, name: &FullIdent) -> String {
+        let mut out = String::new();
+        if name.leading_dot.is_some() {
+            out.push('.');
+        }
+        for (i, part) in name.parts.iter().enumerate() {
+            if i > 0 {
+                out.push('.');
+            }
+            out.push_str(&self.text(part.span));
+        }
+        out
+    }
+
+    pub fn file(&mut self, file: &ast::File) {
+        let package = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                ast::Item::Package(p) => Some(self.full_ident(&p.name)),
+                _ => None,
+            })
+            .unwrap_or_default();
+        for item in &file.items {
+            match item {
+                ast::Item::Message(m) => self.message(&package, m.name, &m.body.items),
+                ast::Item::Extend(e) => {
+                    for item in &e.items {
+                        if let ast::ExtendItem::Group(g) = item {
+                            self.message(&package, g.name, &g.body.items);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for item in &file.items {
+            if let ast::Item::Extend(e) = item {
+                self.extend(&package, e);
+            }
+        }
+        for item in &file.items {
+            match item {
+                ast::Item::Enum(e) => self.enum_options(&package, e),
+                ast::Item::Service(s) => self.service(&package, s),
+                ast::Item::Option(o) => self.option(&join(&package, "dummy"), o),
+                _ => {}
+            }
+        }
+        self.diagnostics.append(&mut self.option_diagnostics);
+    }
+
+    fn message(&mut self, scope: &str, name: ast::Ident, items: &[ast::MessageItem]) {
+        let full = join(scope, &self.text(name.span));
+        for_each_nested_message(items, &mut |nested| match nested {
+            NestedRef::Message(m) => self.message(&full, m.name, &m.body.items),
+            NestedRef::Group(g) => self.message(&full, g.name, &g.body.items),
+            NestedRef::MapEntry(field) => {
+                if let ast::FieldType::Map(map) = &field.ty {
+                    let entry = join(&full, &map_entry_name(&self.text(field.name.span)));
+                    for (ty, side) in [(&map.key, "key"), (&map.value, "value")] {
+                        if let ast::FieldType::Named(name) = ty {
+                            self.reference(name, &join(&entry, side), Reference::MapEntryType);
+                        }
+                    }
+                }
+            }
+        });
+        for item in items {
+            if let ast::MessageItem::Enum(e) = item {
+                self.enum_options(&full, e);
+            }
+        }
+        for_each_field(items, &mut |field| match field {
+            FieldRef::Field(f) => self.field(&full, f),
+            FieldRef::Group(g) => {
+                let name = self.text(g.name.span).to_ascii_lowercase();
+                self.field_options(&join(&full, &name), &g.options);
+            }
+        });
+        for item in items {
+            if let ast::MessageItem::Extend(e) = item {
+                self.extend(&full, e);
+            }
+        }
+        for item in items {
+            match item {
+                ast::MessageItem::Option(o) => self.option(&full, o),
+                ast::MessageItem::Oneof(oneof) => {
+                    let oneof_name = join(&full, &self.text(oneof.name.span));
+                    for item in &oneof.items {
+                        if let ast::OneofItem::Option(o) = item {
+                            self.option(&oneof_name, o);
+                        }
+                    }
+                }
+                ast::MessageItem::Extensions(e) => {
+                    for o in &e.options {
+                        self.option(&full, o);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn field(&mut self, scope: &str, field: &ast::Field) {
+        let full = join(scope, &self.text(field.name.span));
+        if let ast::FieldType::Named(name) = &field.ty {
+            self.reference(name, &full, Reference::FieldType);
+        }
+        self.field_options(&full, &field.options);
+    }
+
+    fn field_options(&mut self, full: &str, options: &ast::FieldOptions) {
+        for o in &options.options {
+            self.option(full, o);
+        }
+    }
+
+    fn extend(&mut self, scope: &str, extend: &ast::Extend) {
+        for item in &extend.items {
+            let (name, field) = match item {
+                ast::ExtendItem::Field(f) => (self.text(f.name.span), Some(f)),
+                ast::ExtendItem::Group(g) => (self.text(g.name.span).to_ascii_lowercase(), None),
+            };
+            let full = join(scope, &name);
+            if let Some(field) = field {
+                if let ast::FieldType::Named(ty) = &field.ty {
+                    self.reference(ty, &full, Reference::FieldType);
+                }
+            }
+            self.reference(&extend.extendee, &full, Reference::Extendee);
+            match item {
+                ast::ExtendItem::Field(f) => self.field_options(&full, &f.options),
+                ast::ExtendItem::Group(g) => self.field_options(&full, &g.options),
+            }
+        }
+    }
+
+    fn enum_options(&mut self, scope: &str, e: &ast::Enum) {
+        let full = join(scope, &self.text(e.name.span));
+        for item in &e.items {
+            match item {
+                ast::EnumItem::Option(o) => self.option(&full, o),
+                ast::EnumItem::Value(v) => {
+                    let value = join(scope, &self.text(v.name.span));
+                    for o in &v.options {
+                        self.option(&value, o);
+                    }
+                }
+                ast::EnumItem::Reserved(_) => {}
+            }
+        }
+    }
+
+    fn service(&mut self, scope: &str, service: &ast::Service) {
+        let full = join(scope, &self.text(service.name.span));
+        for item in &service.items {
+            match item {
+                ast::ServiceItem::Rpc(rpc) => {
+                    let method = join(&full, &self.text(rpc.name.span));
+                    self.reference(&rpc.input.name, &method, Reference::MethodType);
+                    self.reference(&rpc.output.name, &method, Reference::MethodType);
+                    for o in &rpc.options {
+                        self.option(&method, o);
+                    }
+                }
+                ast::ServiceItem::Option(o) => self.option(&full, o),
+            }
+        }
+    }
+
+    /// Resolves a custom option's extension names, so that unknown options
+    /// are reported and the files defining them count as used. Interpreting
+    /// the values is the options stage's work.
+    fn option(&mut self, relative_to: &str, option: &ast::OptionDecl) {
+        for part in &option.name.parts {
+            let ast::OptionNamePart::Extension(name, span) = part else {
+                continue;
+            };
+            let written = self.full_ident(name);
+            let scope = Scope {
+                table: self.table,
+                file: self.file,
+                visible: self.visible,
+            };
+            match scope.lookup(&written, relative_to, Mode::All) {
+                Ok((_, symbol)) => {
+                    self.used_files.insert(symbol.file);
+                }
+                Err(_) => {
+                    let diagnostic = Diagnostic::error(
+                        Code::UnknownOption,
+                        self.file,
+                        *span,
+                        format!("unknown option `({written})`"),
+                    )
+                    .protoc(format!(
+                        "Option \"({written})\" unknown. Ensure that your proto definition file \
+                         imports the proto which defines the option (i.e. via import option \
+                         after edition 2024)."
+                    ))
+                    .protoc_at(option.name.span.start)
+                    .label("no extension of this name is visible here")
+                    .help("import the file that declares this extension");
+                    self.option_diagnostics.push(diagnostic);
+                    // protoc stops interpreting an element's options at the
+                    // first unknown one.
+                    return;
+                }
+            }
+        }
+    }
+
+    fn reference(&mut self, name: &FullIdent, relative_to: &str, reference: Reference) {
+        let written = self.full_ident(name);
+        let scope = Scope {
+            table: self.table,
+            file: self.file,
+            visible: self.visible,
+        };
+        let mode = match reference {
+            Reference::FieldType | Reference::MapEntryType => Mode::Types,
+            Reference::Extendee | Reference::MethodType => Mode::All,
+        };
+        let result = scope.lookup(&written, relative_to, mode);
+        let diagnostic = match result {
+            Ok((full_name, symbol)) => {
+                let wrong_kind = match reference {
+                    Reference::FieldType | Reference::MapEntryType => !symbol.kind.is_type(),
+                    Reference::Extendee | Reference::MethodType => {
+                        symbol.kind != SymbolKind::Message
+                    }
+                };
+                if !wrong_kind {
+                    self.used_files.insert(symbol.file);
+                    self.resolved.insert(
+                        (self.file, name.span.start),
+                        ResolvedType {
+                            full_name,
+                            kind: symbol.kind,
+                        },
+                    );
+                    return;
+                }
+                let (what, protoc) = match reference {
+                    Reference::FieldType | Reference::MapEntryType => {
+                        ("a type", format!("\"{written}\" is not a type."))
+                    }
+                    _ => (
+                        "a message type",
+                        format!("\"{written}\" is not a message type."),
+                    ),
+                };
+                Diagnostic::error(
+                    Code::WrongKindOfName,
+                    self.file,
+                    name.span,
+                    format!("`{written}` is a {}, not {what}", symbol.kind.describe()),
+                )
+                .protoc(protoc)
+                .label(format!("expected {what}"))
+            }
+            Err(LookupError::NotFound) => {
+                let mut diagnostic = Diagnostic::error(
+                    Code::UnresolvedName,
+                    self.file,
+                    name.span,
+                    format!("cannot find type `{written}`"),
+                )
+                .protoc(format!("\"{written}\" is not defined."))
+                .label("not found in this scope");
+                if let Some(suggestion) = self.suggest(&written, reference) {
+                    diagnostic = diagnostic
+                        .help(format!("did you mean `{suggestion}`?"))
+                        .fix(name.span, suggestion);
+                }
+                diagnostic
+            }
+            Err(LookupError::PartialMatch { resolved_to }) => {
+                let first = written.split('.').next().unwrap_or(&written);
+                Diagnostic::error(
+                    Code::PartialMatch,
+                    self.file,
+                    name.span,
+                    format!("`{written}` resolves to `{resolved_to}`, which is not defined"),
+                )
+                .protoc(format!(
+                    "\"{written}\" is resolved to \"{resolved_to}\", which is not defined. The \
+                     innermost scope is searched first in name resolution. Consider using a \
+                     leading '.'(i.e., \".{written}\") to start from the outermost scope."
+                ))
+                .label(format!("`{first}` is found in an inner scope first"))
+                .help(format!(
+                    "add a leading `.` to refer to the top-level `{first}`: `.{written}`"
+                ))
+                .fix(Span::point(name.span.start), ".")
+            }
+            Err(LookupError::NotImported { full_name, file }) => {
+                let other = self.sources.get(file).name().to_owned();
+                let this = self.sources.get(self.file).name().to_owned();
+                Diagnostic::error(
+                    Code::NotImported,
+                    self.file,
+                    name.span,
+                    format!("`{written}` is defined in `{other}`, which this file does not import"),
+                )
+                .protoc(format!(
+                    "\"{full_name}\" seems to be defined in \"{other}\", which is not imported \
+                     by \"{this}\".  To use it here, please add the necessary import."
+                ))
+                .label("defined in a file that is not imported")
+                .help(format!("add `import \"{other}\";`"))
+            }
+        };
+        let diagnostic = if reference == Reference::MapEntryType {
+            let mut d = diagnostic;
+            d.protoc_offset = None;
+            d
+        } else {
+            diagnostic
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// The visible name closest to `written`, for "did you mean".
+    fn suggest(&self, written: &str, reference: Reference) -> Option<String> {
+        let last = written.rsplit('.').next().unwrap_or(written);
+        let max = (last.len() / 3).max(1);
+        let wanted = |kind: SymbolKind| match reference {
+            Reference::FieldType | Reference::MapEntryType => kind.is_type(),
+            _ => kind == SymbolKind::Message,
+        };
+        self.table
+            .names()
+            .filter(|(_, symbol)| wanted(symbol.kind) && self.visible.contains(&symbol.file))
+            .filter_map(|(full, _)| {
+                let short = full.rsplit('.').next().unwrap_or(full);
+                let distance = edit_distance(short, last);
+                (distance <= max).then(|| (distance, short.to_owned()))
+            })
+            .min()
+            .map(|(_, name)| name)
+    }
+}
+
+/// Levenshtein distance, ignoring ASCII case (a case slip is no distance).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(!ca.eq_ignore_ascii_case(cb));
+            let value = (previous[j] + cost)
+                .min(previous[j + 1] + 1)
+                .min(current[j] + 1);
+            current.push(value);
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}

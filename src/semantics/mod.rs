@@ -1,0 +1,337 @@
+//! The semantics stage: imports, symbols, name resolution and validation
+//! over the syntax trees of a run.
+//!
+//! Files are checked in the order protoc builds them: depth-first from each
+//! command-line file, imports before importers. That order decides which
+//! of two conflicting definitions is reported and in what order errors
+//! come, so it is part of the behaviour, not an implementation detail.
+//!
+//! Architecture invariant: no IO. The driver has already read every file
+//! and resolved each import to a file (or to nothing).
+
+mod check;
+pub mod resolve;
+pub mod symbols;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast;
+use symbols::{Collector, SymbolKind, SymbolTable};
+
+/// One file as the semantics stage receives it.
+pub struct FileInput<'a> {
+    pub id: FileId,
+    pub ast: &'a ast::File,
+    /// The file's own lexical and syntax diagnostics.
+    pub parse_diagnostics: &'a [Diagnostic],
+    /// Each import statement's target, `None` when no file was found.
+    pub imports: Vec<Option<FileId>>,
+}
+
+/// A resolved type reference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedType {
+    /// Fully qualified, without the leading dot.
+    pub full_name: String,
+    pub kind: SymbolKind,
+}
+
+/// What the stage produces.
+pub struct Analysis {
+    pub symbols: SymbolTable,
+    /// Type references by file and the start of the reference's span.
+    pub resolved: HashMap<(FileId, u32), ResolvedType>,
+    /// Every file checked, imports before importers.
+    pub order: Vec<FileId>,
+    /// Files that were checked and had no errors.
+    pub ok: HashSet<FileId>,
+    /// All diagnostics of the run, parse diagnostics included, in protoc's
+    /// order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    Pending,
+    Built,
+    Failed,
+}
+
+struct Analyzer<'a> {
+    sources: &'a SourceMap,
+    files: HashMap<FileId, &'a FileInput<'a>>,
+    state: HashMap<FileId, State>,
+    stack: Vec<FileId>,
+    collector: Collector<'a>,
+    resolved: HashMap<(FileId, u32), ResolvedType>,
+    order: Vec<FileId>,
+    diagnostics: Vec<Diagnostic>,
+    reported_missing: HashSet<String>,
+    /// Files named on the command line: only they get unused-import warnings.
+    direct: HashSet<FileId>,
+}
+
+/// Checks `inputs` (the command-line files) and everything they import.
+pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) -> Analysis {
+    let mut analyzer = Analyzer {
+        sources,
+        files: files.iter().map(|f| (f.id, f)).collect(),
+        state: HashMap::new(),
+        stack: Vec::new(),
+        collector: Collector::new(sources),
+        resolved: HashMap::new(),
+        order: Vec::new(),
+        diagnostics: Vec::new(),
+        reported_missing: HashSet::new(),
+        direct: inputs.iter().copied().collect(),
+    };
+    for &input in inputs {
+        analyzer.visit(input);
+    }
+    let ok = analyzer
+        .state
+        .iter()
+        .filter(|(_, s)| **s == State::Built)
+        .map(|(id, _)| *id)
+        .collect();
+    Analysis {
+        symbols: analyzer.collector.table,
+        resolved: analyzer.resolved,
+        order: analyzer.order,
+        ok,
+        diagnostics: analyzer.diagnostics,
+    }
+}
+
+fn import_statements(file: &ast::File) -> impl Iterator<Item = &ast::Import> {
+    file.items.iter().filter_map(|item| match item {
+        ast::Item::Import(import) => Some(import),
+        _ => None,
+    })
+}
+
+impl<'a> Analyzer<'a> {
+    fn name(&self, id: FileId) -> &'a str {
+        self.sources.get(id).name()
+    }
+
+    fn visit(&mut self, id: FileId) {
+        if self.state.contains_key(&id) {
+            return;
+        }
+        let Some(&input) = self.files.get(&id) else {
+            return;
+        };
+        self.diagnostics
+            .extend(input.parse_diagnostics.iter().cloned());
+        if input.parse_diagnostics.iter().any(Diagnostic::is_error) {
+            self.state.insert(id, State::Failed);
+            self.order.push(id);
+            return;
+        }
+        self.state.insert(id, State::Pending);
+        self.stack.push(id);
+        let imports: Vec<&ast::Import> = import_statements(input.ast).collect();
+        for (import, target) in imports.iter().zip(&input.imports) {
+            match target {
+                None => {
+                    let name = String::from_utf8_lossy(&import.path.value).into_owned();
+                    if self.reported_missing.insert(name.clone()) {
+                        let diagnostic = Diagnostic::error(
+                            Code::ImportNotFound,
+                            id,
+                            import.path.span,
+                            format!("cannot find `{name}` in any include path"),
+                        )
+                        .protoc("File not found.")
+                        .protoc_path(name);
+                        let mut diagnostic = diagnostic;
+                        diagnostic.protoc_offset = None;
+                        self.diagnostics.push(diagnostic.label("imported here"));
+                    }
+                }
+                Some(target) => match self.state.get(target) {
+                    Some(State::Pending) => self.recursive_import(*target),
+                    Some(_) => {}
+                    None => self.visit(*target),
+                },
+            }
+        }
+        self.stack.pop();
+        let errors_before = self.error_count();
+        let visible = self.check_imports(id, &imports, &input.imports);
+        if self.error_count() == errors_before {
+            self.collector.file(id, input.ast);
+            self.diagnostics.append(&mut self.collector.diagnostics);
+            let mut checker = check::Checker::new(
+                self.sources,
+                &self.collector.table,
+                id,
+                &visible,
+                &mut self.resolved,
+            );
+            checker.file(input.ast);
+            let used = checker.used_files;
+            self.diagnostics.extend(checker.diagnostics);
+            if self.direct.contains(&id) {
+                self.unused_imports(id, &imports, &input.imports, &used);
+            }
+        }
+        let failed = self.error_count() > errors_before;
+        self.state
+            .insert(id, if failed { State::Failed } else { State::Built });
+        self.order.push(id);
+    }
+
+    fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// protoc's "File recursively imports itself", reported at the import
+    /// that starts the cycle.
+    fn recursive_import(&mut self, target: FileId) {
+        let Some(start) = self.stack.iter().position(|&f| f == target) else {
+            return;
+        };
+        let cycle: Vec<&str> = self.stack[start..]
+            .iter()
+            .chain(std::iter::once(&target))
+            .map(|&f| self.name(f))
+            .collect();
+        let chain = cycle.join(" -> ");
+        // The import in `target` that leads to the next file of the cycle.
+        let next = self.stack.get(start + 1).copied().unwrap_or(target);
+        let input = self.files[&target];
+        let import = import_statements(input.ast)
+            .zip(&input.imports)
+            .find(|(_, t)| **t == Some(next))
+            .map(|(import, _)| import);
+        let span = import.map_or(Span::point(0), |i| i.span);
+        let diagnostic = Diagnostic::error(
+            Code::ImportCycle,
+            target,
+            span,
+            format!("`{}` imports itself through {chain}", self.name(target)),
+        )
+        .protoc(format!("File recursively imports itself: {chain}"))
+        .label("this import starts the cycle")
+        .note(format!("the import chain is {chain}"));
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// protoc's checks of a file's imports, before its own content; returns
+    /// the files whose symbols it may use.
+    fn check_imports(
+        &mut self,
+        id: FileId,
+        imports: &[&ast::Import],
+        targets: &[Option<FileId>],
+    ) -> HashSet<FileId> {
+        let mut seen: HashMap<&[u8], Span> = HashMap::new();
+        for (import, target) in imports.iter().zip(targets) {
+            let name = String::from_utf8_lossy(&import.path.value);
+            if let Some(first) = seen.insert(&import.path.value, import.span) {
+                let diagnostic = Diagnostic::error(
+                    Code::DuplicateImport,
+                    id,
+                    import.span,
+                    format!("`{name}` is imported twice"),
+                )
+                .protoc(format!("Import \"{name}\" was listed twice."))
+                .label("second import")
+                .secondary(first, "first imported here")
+                .fix(import.span, "");
+                self.diagnostics.push(diagnostic);
+                continue;
+            }
+            let failed = match target {
+                None => true,
+                Some(t) => self.state.get(t) != Some(&State::Built),
+            };
+            if failed {
+                let diagnostic = Diagnostic::error(
+                    Code::ImportFailed,
+                    id,
+                    import.span,
+                    match target {
+                        None => format!("import `{name}` not found"),
+                        Some(_) => format!("import `{name}` has errors"),
+                    },
+                )
+                .protoc(format!("Import \"{name}\" was not found or had errors."))
+                .label("imported here");
+                self.diagnostics.push(diagnostic);
+            }
+        }
+        let mut visible = HashSet::from([id]);
+        let mut queue: Vec<FileId> = targets.iter().flatten().copied().collect();
+        let mut direct = true;
+        while !queue.is_empty() {
+            let mut next = Vec::new();
+            for file in queue {
+                if !visible.insert(file) && !direct {
+                    continue;
+                }
+                if let Some(input) = self.files.get(&file) {
+                    for (import, target) in import_statements(input.ast).zip(&input.imports) {
+                        if import.kind == ast::ImportKind::Public {
+                            next.extend(*target);
+                        }
+                    }
+                }
+            }
+            queue = next;
+            direct = false;
+        }
+        visible
+    }
+
+    /// protoc warns about imports nothing uses, for command-line files.
+    fn unused_imports(
+        &mut self,
+        id: FileId,
+        imports: &[&ast::Import],
+        targets: &[Option<FileId>],
+        used: &HashSet<FileId>,
+    ) {
+        for (import, target) in imports.iter().zip(targets) {
+            let Some(target) = target else { continue };
+            if import.kind == ast::ImportKind::Public {
+                continue;
+            }
+            // A file counts as used when it, or a file it makes visible
+            // through public imports, provides a resolved name.
+            let mut provides = HashSet::from([*target]);
+            let mut queue = vec![*target];
+            while let Some(file) = queue.pop() {
+                if let Some(input) = self.files.get(&file) {
+                    for (import, t) in import_statements(input.ast).zip(&input.imports) {
+                        if import.kind == ast::ImportKind::Public {
+                            if let Some(t) = t {
+                                if provides.insert(*t) {
+                                    queue.push(*t);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if provides.iter().any(|f| used.contains(f)) {
+                continue;
+            }
+            let name = String::from_utf8_lossy(&import.path.value);
+            let diagnostic = Diagnostic::warning(
+                Code::UnusedImport,
+                id,
+                import.span,
+                format!("unused import `{name}`"),
+            )
+            .protoc(format!("Import {name} is unused."))
+            .label("nothing from this file is used")
+            .fix(import.span, "");
+            self.diagnostics.push(diagnostic);
+        }
+    }
+}

@@ -1,0 +1,419 @@
+//! The symbol table: every package, message, enum, enum value, service,
+//! method, field, oneof and extension of a run, by fully-qualified name, and
+//! protoc's conflict rules when two definitions share a name.
+
+use std::collections::HashMap;
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, SourceMap, Span};
+use crate::syntax::ast::{self, Ident};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SymbolKind {
+    Package,
+    Message,
+    Enum,
+    EnumValue,
+    Service,
+    Method,
+    Field,
+    Oneof,
+}
+
+impl SymbolKind {
+    /// protoc's `Symbol::IsType`.
+    pub fn is_type(self) -> bool {
+        matches!(self, SymbolKind::Message | SymbolKind::Enum)
+    }
+
+    /// protoc's `Symbol::IsAggregate`: a scope one can look names up in.
+    pub fn is_aggregate(self) -> bool {
+        matches!(
+            self,
+            SymbolKind::Message | SymbolKind::Enum | SymbolKind::Package | SymbolKind::Service
+        )
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            SymbolKind::Package => "package",
+            SymbolKind::Message => "message",
+            SymbolKind::Enum => "enum",
+            SymbolKind::EnumValue => "enum value",
+            SymbolKind::Service => "service",
+            SymbolKind::Method => "method",
+            SymbolKind::Field => "field",
+            SymbolKind::Oneof => "oneof",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Symbol {
+    pub kind: SymbolKind,
+    /// The file that defines it (for a package: the first file seen).
+    pub file: FileId,
+    /// The span of its name.
+    pub span: Span,
+}
+
+/// Symbols by fully-qualified name, without the leading dot.
+#[derive(Default)]
+pub struct SymbolTable {
+    symbols: HashMap<String, Symbol>,
+    /// For each package, the files that declare it or a sub-package.
+    package_files: HashMap<String, Vec<FileId>>,
+}
+
+impl SymbolTable {
+    pub fn get(&self, full_name: &str) -> Option<&Symbol> {
+        self.symbols.get(full_name)
+    }
+
+    pub fn len(&self) -> usize {
+        self.symbols.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.symbols.is_empty()
+    }
+
+    /// Whether `file` declares package `name` or one inside it.
+    pub fn package_declared_in(&self, name: &str, file: FileId) -> bool {
+        self.package_files
+            .get(name)
+            .is_some_and(|files| files.contains(&file))
+    }
+
+    /// All names, for "did you mean" suggestions.
+    pub fn names(&self) -> impl Iterator<Item = (&str, &Symbol)> {
+        self.symbols
+            .iter()
+            .map(|(name, symbol)| (name.as_str(), symbol))
+    }
+}
+
+/// Collects the symbols of files in dependency order, reporting conflicts.
+pub struct Collector<'a> {
+    pub table: SymbolTable,
+    sources: &'a SourceMap,
+    pub diagnostics: Vec<Diagnostic>,
+    file: FileId,
+}
+
+pub fn join(scope: &str, name: &str) -> String {
+    if scope.is_empty() {
+        name.to_owned()
+    } else {
+        let mut full = String::with_capacity(scope.len() + 1 + name.len());
+        full.push_str(scope);
+        full.push('.');
+        full.push_str(name);
+        full
+    }
+}
+
+/// protoc's map entry name: `foo_bar` becomes `FooBarEntry`.
+pub fn map_entry_name(field: &str) -> String {
+    let mut out = String::with_capacity(field.len() + 5);
+    let mut capitalize = true;
+    for c in field.chars() {
+        if c == '_' {
+            capitalize = true;
+        } else if capitalize {
+            out.push(c.to_ascii_uppercase());
+            capitalize = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out.push_str("Entry");
+    out
+}
+
+impl<'a> Collector<'a> {
+    pub fn new(sources: &'a SourceMap) -> Collector<'a> {
+        Collector {
+            table: SymbolTable::default(),
+            sources,
+            diagnostics: Vec::new(),
+            file: FileId(0),
+        }
+    }
+
+    fn text(&self, ident: Ident) -> String {
+        self.sources.get(self.file).text(ident.span).into_owned()
+    }
+
+    fn add(&mut self, full_name: String, kind: SymbolKind, span: Span) {
+        if let Some(existing) = self.table.symbols.get(&full_name) {
+            let existing = *existing;
+            if existing.kind == SymbolKind::Package && kind == SymbolKind::Package {
+                return;
+            }
+            self.conflict(&full_name, kind, span, existing);
+            return;
+        }
+        self.table.symbols.insert(
+            full_name,
+            Symbol {
+                kind,
+                file: self.file,
+                span,
+            },
+        );
+    }
+
+    fn conflict(&mut self, full_name: &str, kind: SymbolKind, span: Span, existing: Symbol) {
+        let other_file = self.sources.get(existing.file).name().to_owned();
+        let protoc = if existing.kind == SymbolKind::Package || kind == SymbolKind::Package {
+            format!(
+                "\"{full_name}\" is already defined (as something other than a package) in \
+                 file \"{other_file}\"."
+            )
+        } else if existing.file == self.file {
+            match full_name.rsplit_once('.') {
+                Some((scope, name)) => format!("\"{name}\" is already defined in \"{scope}\"."),
+                None => format!("\"{full_name}\" is already defined."),
+            }
+        } else {
+            format!("\"{full_name}\" is already defined in file \"{other_file}\".")
+        };
+        let short = full_name.rsplit('.').next().unwrap_or(full_name);
+        let mut diagnostic = Diagnostic::error(
+            Code::DuplicateSymbol,
+            self.file,
+            span,
+            format!(
+                "the name `{short}` is defined twice (as a {} and a {})",
+                existing.kind.describe(),
+                kind.describe()
+            ),
+        )
+        .protoc(protoc)
+        .label(format!("`{full_name}` redefined here"));
+        if existing.file == self.file {
+            diagnostic = diagnostic.secondary(existing.span, "first defined here");
+        } else {
+            diagnostic =
+                diagnostic.note(format!("`{full_name}` is first defined in `{other_file}`"));
+        }
+        if kind == SymbolKind::EnumValue || existing.kind == SymbolKind::EnumValue {
+            diagnostic = diagnostic.note(
+                "enum values are scoped like C++ enums: they are siblings of their enum, so \
+                 they must be unique in the enclosing scope",
+            );
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Adds the symbols of one file, in the order protoc's descriptor
+    /// builder adds them (which decides which of two duplicates is
+    /// reported): the package, then messages, enums, services, extensions.
+    pub fn file(&mut self, id: FileId, file: &ast::File) {
+        self.file = id;
+        let package = file.items.iter().find_map(|item| match item {
+            ast::Item::Package(p) => Some(p),
+            _ => None,
+        });
+        let mut scope = String::new();
+        if let Some(package) = package {
+            for part in &package.name.parts {
+                scope = join(&scope, &self.text(*part));
+                self.table
+                    .package_files
+                    .entry(scope.clone())
+                    .or_default()
+                    .push(id);
+                self.add(scope.clone(), SymbolKind::Package, package.name.span);
+            }
+        }
+        for item in &file.items {
+            match item {
+                ast::Item::Message(m) => self.message(&scope, m.name, &m.body.items),
+                // Groups of top-level `extend` blocks are top-level messages.
+                ast::Item::Extend(e) => {
+                    for item in &e.items {
+                        if let ast::ExtendItem::Group(g) = item {
+                            self.message(&scope, g.name, &g.body.items);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        for item in &file.items {
+            if let ast::Item::Enum(e) = item {
+                self.enumeration(&scope, e);
+            }
+        }
+        for item in &file.items {
+            if let ast::Item::Service(s) = item {
+                self.service(&scope, s);
+            }
+        }
+        for item in &file.items {
+            if let ast::Item::Extend(e) = item {
+                self.extend(&scope, e);
+            }
+        }
+    }
+
+    /// A message: itself, its oneofs, its fields, its nested messages
+    /// (groups and map entries included, in declaration order), its enums
+    /// and its extensions, as protoc's `BuildMessage` adds them.
+    fn message(&mut self, scope: &str, name: Ident, items: &[ast::MessageItem]) {
+        let full = join(scope, &self.text(name));
+        self.add(full.clone(), SymbolKind::Message, name.span);
+        for item in items {
+            if let ast::MessageItem::Oneof(o) = item {
+                self.add(
+                    join(&full, &self.text(o.name)),
+                    SymbolKind::Oneof,
+                    o.name.span,
+                );
+            }
+        }
+        for_each_field(items, &mut |field| match field {
+            FieldRef::Field(f) => {
+                let name = self.text(f.name);
+                self.add(join(&full, &name), SymbolKind::Field, f.name.span);
+            }
+            FieldRef::Group(g) => {
+                let name = self.text(g.name).to_ascii_lowercase();
+                self.add(join(&full, &name), SymbolKind::Field, g.name.span);
+            }
+        });
+        for_each_nested_message(items, &mut |nested| match nested {
+            NestedRef::Message(m) => self.message(&full, m.name, &m.body.items),
+            NestedRef::Group(g) => self.message(&full, g.name, &g.body.items),
+            NestedRef::MapEntry(f) => {
+                let entry = join(&full, &map_entry_name(&self.text(f.name)));
+                self.add(entry.clone(), SymbolKind::Message, f.name.span);
+                self.add(join(&entry, "key"), SymbolKind::Field, f.name.span);
+                self.add(join(&entry, "value"), SymbolKind::Field, f.name.span);
+            }
+        });
+        for item in items {
+            if let ast::MessageItem::Enum(e) = item {
+                self.enumeration(&full, e);
+            }
+        }
+        for item in items {
+            if let ast::MessageItem::Extend(e) = item {
+                self.extend(&full, e);
+            }
+        }
+    }
+
+    fn enumeration(&mut self, scope: &str, e: &ast::Enum) {
+        let full = join(scope, &self.text(e.name));
+        self.add(full, SymbolKind::Enum, e.name.span);
+        for item in &e.items {
+            if let ast::EnumItem::Value(v) = item {
+                // C++ scoping: values are siblings of their enum.
+                self.add(
+                    join(scope, &self.text(v.name)),
+                    SymbolKind::EnumValue,
+                    v.name.span,
+                );
+            }
+        }
+    }
+
+    fn service(&mut self, scope: &str, s: &ast::Service) {
+        let full = join(scope, &self.text(s.name));
+        self.add(full.clone(), SymbolKind::Service, s.name.span);
+        for item in &s.items {
+            if let ast::ServiceItem::Rpc(rpc) = item {
+                self.add(
+                    join(&full, &self.text(rpc.name)),
+                    SymbolKind::Method,
+                    rpc.name.span,
+                );
+            }
+        }
+    }
+
+    fn extend(&mut self, scope: &str, e: &ast::Extend) {
+        for item in &e.items {
+            match item {
+                ast::ExtendItem::Field(f) => self.add(
+                    join(scope, &self.text(f.name)),
+                    SymbolKind::Field,
+                    f.name.span,
+                ),
+                ast::ExtendItem::Group(g) => {
+                    let name = self.text(g.name).to_ascii_lowercase();
+                    self.add(join(scope, &name), SymbolKind::Field, g.name.span);
+                }
+            }
+        }
+    }
+}
+
+/// A field declaration, wherever it sits in a message.
+pub enum FieldRef<'a> {
+    Field(&'a ast::Field),
+    Group(&'a ast::Group),
+}
+
+/// The fields of a message in declaration order, oneof members included:
+/// the order of `DescriptorProto.field`.
+pub fn for_each_field<'a>(items: &'a [ast::MessageItem], f: &mut impl FnMut(FieldRef<'a>)) {
+    for item in items {
+        match item {
+            ast::MessageItem::Field(field) => f(FieldRef::Field(field)),
+            ast::MessageItem::Group(group) => f(FieldRef::Group(group)),
+            ast::MessageItem::Oneof(oneof) => {
+                for item in &oneof.items {
+                    match item {
+                        ast::OneofItem::Field(field) => f(FieldRef::Field(field)),
+                        ast::OneofItem::Group(group) => f(FieldRef::Group(group)),
+                        ast::OneofItem::Option(_) => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A nested message declaration: the order of `DescriptorProto.nested_type`.
+pub enum NestedRef<'a> {
+    Message(&'a ast::Message),
+    Group(&'a ast::Group),
+    /// The entry message of a map field.
+    MapEntry(&'a ast::Field),
+}
+
+pub fn for_each_nested_message<'a>(
+    items: &'a [ast::MessageItem],
+    f: &mut impl FnMut(NestedRef<'a>),
+) {
+    for item in items {
+        match item {
+            ast::MessageItem::Message(m) => f(NestedRef::Message(m)),
+            ast::MessageItem::Group(g) => f(NestedRef::Group(g)),
+            ast::MessageItem::Field(field) if matches!(field.ty, ast::FieldType::Map(_)) => {
+                f(NestedRef::MapEntry(field))
+            }
+            ast::MessageItem::Oneof(oneof) => {
+                for item in &oneof.items {
+                    if let ast::OneofItem::Group(g) = item {
+                        f(NestedRef::Group(g));
+                    }
+                }
+            }
+            // Groups declared in a nested `extend` are nested types too.
+            ast::MessageItem::Extend(extend) => {
+                for item in &extend.items {
+                    if let ast::ExtendItem::Group(g) = item {
+                        f(NestedRef::Group(g));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
