@@ -2,7 +2,8 @@
 # Regenerates the protoc goldens: for every fixture under fixtures/<suite>/
 # {valid,invalid}/*.proto, runs protoc 35 (python3 -m grpc_tools.protoc) and
 # records its verdict and first error line in
-# fixtures/goldens/protoc35/<suite>/<valid|invalid>/<name>.txt.
+# fixtures/goldens/protoc35/<suite>/<valid|invalid>/<name>.txt, and for an
+# accepted file its descriptor set (--include_imports) in <name>.pb.
 #
 # Tests compare against these files and never run protoc themselves.
 # Needs: pip install grpcio-tools (which bundles protoc 35).
@@ -40,8 +41,13 @@ for suite in "${suites[@]}"; do
     for proto in "$dir"/*.proto; do
       name=$(basename "$proto")
       set +e
-      (cd "$dir" && "${protoc[@]}" -I . -o "$scratch/out.pb" "$name") 2> "$scratch/stderr"
+      (cd "$dir" && "${protoc[@]}" -I . --include_imports -o "$scratch/out.pb" "$name") \
+        2> "$scratch/stderr"
       status=$?
+      # An accepted file's descriptor set (imports included) is a golden too.
+      if [ "$status" -eq 0 ]; then
+        cp "$scratch/out.pb" "$out/${name%.proto}.pb"
+      fi
       set -e
       # protoc's log lines (absl) are not diagnostics; keep errors only.
       first=$(grep -v -e '^WARNING: All log messages' -e '^[WEI][0-9]\{4\} ' -e ': warning: ' \

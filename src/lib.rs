@@ -9,6 +9,7 @@ pub mod cli;
 pub mod compile;
 pub mod descriptors;
 pub mod diagnostics;
+pub mod pb;
 pub mod semantics;
 pub mod source;
 pub mod syntax;

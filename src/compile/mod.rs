@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
+use crate::descriptors;
 use crate::diagnostics::Diagnostic;
 use crate::semantics;
 use crate::source::{FileId, SourceFile, SourceMap};
@@ -61,6 +62,28 @@ pub struct Compilation {
 impl Compilation {
     pub fn has_errors(&self) -> bool {
         !self.run_errors.is_empty() || self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The encoded `FileDescriptorSet` of the command-line files, with
+    /// their imports first when `include_imports` is set.
+    pub fn descriptor_set(&self, include_imports: bool) -> Vec<u8> {
+        let Some(analysis) = &self.analysis else {
+            return Vec::new();
+        };
+        let imports_of = |id: FileId| {
+            self.files[id.0 as usize]
+                .imports
+                .iter()
+                .flatten()
+                .copied()
+                .collect()
+        };
+        let order = descriptors::set_order(&self.inputs, &imports_of, include_imports);
+        let files: Vec<(FileId, &ast::File)> = order
+            .into_iter()
+            .map(|id| (id, &self.files[id.0 as usize].ast))
+            .collect();
+        descriptors::encode_set(&self.sources, &files, analysis)
     }
 }
 

@@ -1,5 +1,5 @@
-//! Cross-linking one file: every type name, extendee, method type and
-//! option extension name is resolved, in the order protoc's
+//! Cross-linking one file: every type name, extendee and method type is
+//! resolved, in the order protoc's
 //! `CrossLinkFile` visits them (nested messages before their parent's
 //! fields), so that errors come out in protoc's order.
 
@@ -22,8 +22,6 @@ pub struct Checker<'a> {
     visible: &'a HashSet<FileId>,
     resolved: &'a mut HashMap<(FileId, u32), ResolvedType>,
     pub diagnostics: Vec<Diagnostic>,
-    /// Option errors: protoc interprets options after cross-linking.
-    option_diagnostics: Vec<Diagnostic>,
     /// Files that provided a resolved name (for unused-import warnings).
     pub used_files: HashSet<FileId>,
 }
@@ -55,7 +53,6 @@ impl<'a> Checker<'a> {
             visible,
             resolved,
             diagnostics: Vec::new(),
-            option_diagnostics: Vec::new(),
             used_files: HashSet::new(),
         }
     }
@@ -106,14 +103,10 @@ impl<'a> Checker<'a> {
             }
         }
         for item in &file.items {
-            match item {
-                ast::Item::Enum(e) => self.enum_options(&package, e),
-                ast::Item::Service(s) => self.service(&package, s),
-                ast::Item::Option(o) => self.option(&join(&package, "dummy"), o),
-                _ => {}
+            if let ast::Item::Service(s) = item {
+                self.service(&package, s);
             }
         }
-        self.diagnostics.append(&mut self.option_diagnostics);
     }
 
     fn message(&mut self, scope: &str, name: ast::Ident, items: &[ast::MessageItem]) {
@@ -132,40 +125,14 @@ impl<'a> Checker<'a> {
                 }
             }
         });
-        for item in items {
-            if let ast::MessageItem::Enum(e) = item {
-                self.enum_options(&full, e);
-            }
-        }
-        for_each_field(items, &mut |field| match field {
-            FieldRef::Field(f) => self.field(&full, f),
-            FieldRef::Group(g) => {
-                let name = self.text(g.name.span).to_ascii_lowercase();
-                self.field_options(&join(&full, &name), &g.options);
+        for_each_field(items, &mut |field| {
+            if let FieldRef::Field(f) = field {
+                self.field(&full, f);
             }
         });
         for item in items {
             if let ast::MessageItem::Extend(e) = item {
                 self.extend(&full, e);
-            }
-        }
-        for item in items {
-            match item {
-                ast::MessageItem::Option(o) => self.option(&full, o),
-                ast::MessageItem::Oneof(oneof) => {
-                    let oneof_name = join(&full, &self.text(oneof.name.span));
-                    for item in &oneof.items {
-                        if let ast::OneofItem::Option(o) = item {
-                            self.option(&oneof_name, o);
-                        }
-                    }
-                }
-                ast::MessageItem::Extensions(e) => {
-                    for o in &e.options {
-                        self.option(&full, o);
-                    }
-                }
-                _ => {}
             }
         }
     }
@@ -174,13 +141,6 @@ impl<'a> Checker<'a> {
         let full = join(scope, &self.text(field.name.span));
         if let ast::FieldType::Named(name) = &field.ty {
             self.reference(name, &full, Reference::FieldType);
-        }
-        self.field_options(&full, &field.options);
-    }
-
-    fn field_options(&mut self, full: &str, options: &ast::FieldOptions) {
-        for o in &options.options {
-            self.option(full, o);
         }
     }
 
@@ -197,26 +157,6 @@ impl<'a> Checker<'a> {
                 }
             }
             self.reference(&extend.extendee, &full, Reference::Extendee);
-            match item {
-                ast::ExtendItem::Field(f) => self.field_options(&full, &f.options),
-                ast::ExtendItem::Group(g) => self.field_options(&full, &g.options),
-            }
-        }
-    }
-
-    fn enum_options(&mut self, scope: &str, e: &ast::Enum) {
-        let full = join(scope, &self.text(e.name.span));
-        for item in &e.items {
-            match item {
-                ast::EnumItem::Option(o) => self.option(&full, o),
-                ast::EnumItem::Value(v) => {
-                    let value = join(scope, &self.text(v.name.span));
-                    for o in &v.options {
-                        self.option(&value, o);
-                    }
-                }
-                ast::EnumItem::Reserved(_) => {}
-            }
         }
     }
 
@@ -228,53 +168,8 @@ impl<'a> Checker<'a> {
                     let method = join(&full, &self.text(rpc.name.span));
                     self.reference(&rpc.input.name, &method, Reference::MethodType);
                     self.reference(&rpc.output.name, &method, Reference::MethodType);
-                    for o in &rpc.options {
-                        self.option(&method, o);
-                    }
                 }
-                ast::ServiceItem::Option(o) => self.option(&full, o),
-            }
-        }
-    }
-
-    /// Resolves a custom option's extension names, so that unknown options
-    /// are reported and the files defining them count as used. Interpreting
-    /// the values is the options stage's work.
-    fn option(&mut self, relative_to: &str, option: &ast::OptionDecl) {
-        for part in &option.name.parts {
-            let ast::OptionNamePart::Extension(name, span) = part else {
-                continue;
-            };
-            let written = self.full_ident(name);
-            let scope = Scope {
-                table: self.table,
-                file: self.file,
-                visible: self.visible,
-            };
-            match scope.lookup(&written, relative_to, Mode::All) {
-                Ok((_, symbol)) => {
-                    self.used_files.insert(symbol.file);
-                }
-                Err(_) => {
-                    let diagnostic = Diagnostic::error(
-                        Code::UnknownOption,
-                        self.file,
-                        *span,
-                        format!("unknown option `({written})`"),
-                    )
-                    .protoc(format!(
-                        "Option \"({written})\" unknown. Ensure that your proto definition file \
-                         imports the proto which defines the option (i.e. via import option \
-                         after edition 2024)."
-                    ))
-                    .protoc_at(option.name.span.start)
-                    .label("no extension of this name is visible here")
-                    .help("import the file that declares this extension");
-                    self.option_diagnostics.push(diagnostic);
-                    // protoc stops interpreting an element's options at the
-                    // first unknown one.
-                    return;
-                }
+                ast::ServiceItem::Option(_) => {}
             }
         }
     }

@@ -10,6 +10,7 @@
 //! and resolved each import to a file (or to nothing).
 
 mod check;
+pub mod options;
 pub mod resolve;
 pub mod symbols;
 
@@ -43,6 +44,8 @@ pub struct Analysis {
     pub symbols: SymbolTable,
     /// Type references by file and the start of the reference's span.
     pub resolved: HashMap<(FileId, u32), ResolvedType>,
+    /// Each element's options message, encoded (see [`options::Interpreted`]).
+    pub options: options::Interpreted,
     /// Every file checked, imports before importers.
     pub order: Vec<FileId>,
     /// Files that were checked and had no errors.
@@ -66,6 +69,7 @@ struct Analyzer<'a> {
     stack: Vec<FileId>,
     collector: Collector<'a>,
     resolved: HashMap<(FileId, u32), ResolvedType>,
+    options: options::Interpreted,
     order: Vec<FileId>,
     diagnostics: Vec<Diagnostic>,
     reported_missing: HashSet<String>,
@@ -82,6 +86,7 @@ pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) 
         stack: Vec::new(),
         collector: Collector::new(sources),
         resolved: HashMap::new(),
+        options: HashMap::new(),
         order: Vec::new(),
         diagnostics: Vec::new(),
         reported_missing: HashSet::new(),
@@ -99,6 +104,7 @@ pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) 
     Analysis {
         symbols: analyzer.collector.table,
         resolved: analyzer.resolved,
+        options: analyzer.options,
         order: analyzer.order,
         ok,
         diagnostics: analyzer.diagnostics,
@@ -173,8 +179,19 @@ impl<'a> Analyzer<'a> {
                 &mut self.resolved,
             );
             checker.file(input.ast);
-            let used = checker.used_files;
+            let mut used = checker.used_files;
             self.diagnostics.extend(checker.diagnostics);
+            // protoc interprets options after cross-linking the whole file.
+            let mut interpreter = options::Interpreter::new(
+                self.sources,
+                &self.collector.table,
+                id,
+                &visible,
+                &mut self.options,
+            );
+            interpreter.file(input.ast);
+            used.extend(interpreter.used_files);
+            self.diagnostics.extend(interpreter.diagnostics);
             if self.direct.contains(&id) {
                 self.unused_imports(id, &imports, &input.imports, &used);
             }

@@ -259,12 +259,11 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// A message: itself, its oneofs, its fields, its nested messages
-    /// (groups and map entries included, in declaration order), its enums
-    /// and its extensions, as protoc's `BuildMessage` adds them.
+    /// A message's symbols in protoc's `BuildMessage` order: oneofs,
+    /// fields, enums, extensions, nested messages (groups and map entries
+    /// included, in declaration order), and last the message itself.
     fn message(&mut self, scope: &str, name: Ident, items: &[ast::MessageItem]) {
         let full = join(scope, &self.text(name));
-        self.add(full.clone(), SymbolKind::Message, name.span);
         for item in items {
             if let ast::MessageItem::Oneof(o) = item {
                 self.add(
@@ -284,16 +283,6 @@ impl<'a> Collector<'a> {
                 self.add(join(&full, &name), SymbolKind::Field, g.name.span);
             }
         });
-        for_each_nested_message(items, &mut |nested| match nested {
-            NestedRef::Message(m) => self.message(&full, m.name, &m.body.items),
-            NestedRef::Group(g) => self.message(&full, g.name, &g.body.items),
-            NestedRef::MapEntry(f) => {
-                let entry = join(&full, &map_entry_name(&self.text(f.name)));
-                self.add(entry.clone(), SymbolKind::Message, f.name.span);
-                self.add(join(&entry, "key"), SymbolKind::Field, f.name.span);
-                self.add(join(&entry, "value"), SymbolKind::Field, f.name.span);
-            }
-        });
         for item in items {
             if let ast::MessageItem::Enum(e) = item {
                 self.enumeration(&full, e);
@@ -304,35 +293,45 @@ impl<'a> Collector<'a> {
                 self.extend(&full, e);
             }
         }
+        for_each_nested_message(items, &mut |nested| match nested {
+            NestedRef::Message(m) => self.message(&full, m.name, &m.body.items),
+            NestedRef::Group(g) => self.message(&full, g.name, &g.body.items),
+            NestedRef::MapEntry(f) => {
+                let entry = join(&full, &map_entry_name(&self.text(f.name)));
+                self.add(join(&entry, "key"), SymbolKind::Field, f.name.span);
+                self.add(join(&entry, "value"), SymbolKind::Field, f.name.span);
+                self.add(entry, SymbolKind::Message, f.name.span);
+            }
+        });
+        self.add(full, SymbolKind::Message, name.span);
     }
 
+    /// Values first, then the enum, as protoc's `BuildEnum` adds them.
     fn enumeration(&mut self, scope: &str, e: &ast::Enum) {
-        let full = join(scope, &self.text(e.name));
-        self.add(full, SymbolKind::Enum, e.name.span);
         for item in &e.items {
             if let ast::EnumItem::Value(v) = item {
                 // C++ scoping: values are siblings of their enum.
-                self.add(
-                    join(scope, &self.text(v.name)),
-                    SymbolKind::EnumValue,
-                    v.name.span,
-                );
+                let name = join(scope, &self.text(v.name));
+                self.add(name, SymbolKind::EnumValue, v.name.span);
             }
         }
+        self.add(
+            join(scope, &self.text(e.name)),
+            SymbolKind::Enum,
+            e.name.span,
+        );
     }
 
+    /// Methods first, then the service, as protoc's `BuildService` adds them.
     fn service(&mut self, scope: &str, s: &ast::Service) {
         let full = join(scope, &self.text(s.name));
-        self.add(full.clone(), SymbolKind::Service, s.name.span);
         for item in &s.items {
             if let ast::ServiceItem::Rpc(rpc) = item {
-                self.add(
-                    join(&full, &self.text(rpc.name)),
-                    SymbolKind::Method,
-                    rpc.name.span,
-                );
+                let name = join(&full, &self.text(rpc.name));
+                self.add(name, SymbolKind::Method, rpc.name.span);
             }
         }
+        self.add(full, SymbolKind::Service, s.name.span);
     }
 
     fn extend(&mut self, scope: &str, e: &ast::Extend) {

@@ -600,6 +600,9 @@ pub struct Rpc {
     pub input: RpcType,
     pub output: RpcType,
     pub options: Vec<OptionDecl>,
+    /// Whether the method has a `{ ... }` body (protoc then writes an
+    /// options message even when the body is empty).
+    pub has_body: bool,
     pub span: Span,
     pub comments: Comments,
 }

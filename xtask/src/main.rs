@@ -1,7 +1,7 @@
 //! Developer tasks. `cargo run -p xtask -- gen-descriptor-types FDS OUT`
 //! turns a FileDescriptorSet of google/protobuf/descriptor.proto (written by
 //! protoc 35, see scripts/regen-descriptor-types.sh) into the prost types in
-//! src/descriptors/generated/. prost-types lags behind descriptor.proto
+//! src/pb/generated/. prost-types lags behind descriptor.proto
 //! (no `edition`, no `features`), so protoc-rs generates its own, the same
 //! way prost-types does.
 

@@ -64,7 +64,8 @@ fn rpc(i: In<'_>) -> PResult<'_, Rpc> {
     let (i, input) = rpc_type(i)?;
     let (i, _) = cut(keyword("returns")).parse(i)?;
     let (i, output) = rpc_type(i)?;
-    let (i, (options, end, comments)) = if i.looking_at_symbol(b'{') {
+    let has_body = i.looking_at_symbol(b'{');
+    let (i, (options, end, comments)) = if has_body {
         let (i, (_, comments)) = end_decl(i, b'{', true)?;
         let (i, (options, close)) = block(
             i,
@@ -90,6 +91,7 @@ fn rpc(i: In<'_>) -> PResult<'_, Rpc> {
             input,
             output,
             options,
+            has_body,
             span: start.to(end),
             comments: comments.unwrap_or_default(),
         },
