@@ -8,8 +8,6 @@
 
 use std::collections::HashMap;
 
-use prost::Message;
-
 use super::pb;
 use crate::semantics::options::{Interpreted, Target, FILE_OPTIONS};
 use crate::semantics::symbols::{for_each_nested_message, join, map_entry_name, NestedRef};
@@ -193,10 +191,14 @@ impl<'a> Builder<'a> {
     }
 
     /// The interpreted options of an element, when it has any.
-    fn options<T: Message + Default>(&self, key: u32, target: Target) -> Option<T> {
+    fn options<T: pb::OptionsMessage>(
+        &self,
+        key: u32,
+        target: Target,
+    ) -> Option<pb::WithUnknown<T>> {
         let bytes = self.options.get(&(self.file, key, target))?;
         // The interpreter wrote these bytes from the same schema.
-        Some(T::decode(bytes.as_slice()).unwrap_or_default())
+        Some(pb::WithUnknown::from_bytes(bytes).unwrap_or_default())
     }
 
     fn text(&self, span: crate::source::Span) -> String {
@@ -592,9 +594,12 @@ impl<'a> Builder<'a> {
         pb::DescriptorProto {
             name: Some(entry_name),
             field: vec![side("key", 1, &map.key), side("value", 2, &map.value)],
-            options: Some(pb::MessageOptions {
-                map_entry: Some(true),
-                ..Default::default()
+            options: Some(pb::WithUnknown {
+                known: pb::MessageOptions {
+                    map_entry: Some(true),
+                    ..Default::default()
+                },
+                unknown: Vec::new(),
             }),
             ..Default::default()
         }
@@ -669,7 +674,7 @@ impl<'a> Builder<'a> {
                     output_type: Some(type_name(&rpc.output)),
                     options: self
                         .options(rpc.name.span.start, Target::Method)
-                        .or_else(|| rpc.has_body.then(pb::MethodOptions::default)),
+                        .or_else(|| rpc.has_body.then(pb::raw::MethodOptions::default)),
                     client_streaming: rpc.input.stream.map(|_| true),
                     server_streaming: rpc.output.stream.map(|_| true),
                 });

@@ -87,3 +87,183 @@ mod tests {
             .contains_key(".google.protobuf.FileOptions.OptimizeMode"));
     }
 }
+
+/// An options message that keeps the fields its generated type does not
+/// know — custom options — as raw wire bytes, so that descriptor sets carry
+/// them as protoc writes them: known fields first, then the unknown ones.
+#[derive(Clone, PartialEq, Default, Debug)]
+pub struct WithUnknown<T> {
+    pub known: T,
+    /// Wire-format fields outside descriptor.proto's schema, in order.
+    pub unknown: Vec<u8>,
+}
+
+/// The options messages, by their full name in descriptor.proto.
+pub trait OptionsMessage: Message + Default {
+    const FULL_NAME: &'static str;
+}
+
+macro_rules! options_messages {
+    ($($ty:ident),*) => {
+        $(impl OptionsMessage for $ty {
+            const FULL_NAME: &'static str = concat!(".google.protobuf.", stringify!($ty));
+        })*
+
+        /// The options types descriptor protos refer to.
+        pub mod raw {
+            $(pub type $ty = super::WithUnknown<super::$ty>;)*
+        }
+    };
+}
+
+options_messages!(
+    FileOptions,
+    MessageOptions,
+    FieldOptions,
+    OneofOptions,
+    EnumOptions,
+    EnumValueOptions,
+    ServiceOptions,
+    MethodOptions,
+    ExtensionRangeOptions
+);
+
+impl<T: OptionsMessage> WithUnknown<T> {
+    /// Splits an encoded options message into the fields `T` knows and the
+    /// rest.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, prost::DecodeError> {
+        let mut value = WithUnknown::<T>::default();
+        value.merge(bytes)?;
+        Ok(value)
+    }
+
+    fn is_known(tag: u32) -> bool {
+        known_fields()
+            .get(T::FULL_NAME)
+            .is_some_and(|numbers| numbers.contains(&tag))
+    }
+}
+
+impl<T: OptionsMessage + Send + Sync> Message for WithUnknown<T> {
+    fn encode_raw(&self, buf: &mut impl prost::bytes::BufMut) {
+        self.known.encode_raw(buf);
+        buf.put_slice(&self.unknown);
+    }
+
+    fn merge_field(
+        &mut self,
+        tag: u32,
+        wire_type: prost::encoding::WireType,
+        buf: &mut impl prost::bytes::Buf,
+        ctx: prost::encoding::DecodeContext,
+    ) -> Result<(), prost::DecodeError> {
+        use prost::encoding::{decode_varint, encode_key, encode_varint, WireType};
+        if Self::is_known(tag) {
+            return self.known.merge_field(tag, wire_type, buf, ctx);
+        }
+        let out = &mut self.unknown;
+        encode_key(tag, wire_type, out);
+        let take = |len: usize, buf: &mut dyn prost::bytes::Buf, out: &mut Vec<u8>| {
+            if buf.remaining() < len {
+                return Err(decode_error("buffer underflow"));
+            }
+            let mut chunk = vec![0u8; len];
+            buf.copy_to_slice(&mut chunk);
+            out.extend_from_slice(&chunk);
+            Ok(())
+        };
+        match wire_type {
+            WireType::Varint => encode_varint(decode_varint(buf)?, out),
+            WireType::ThirtyTwoBit => take(4, buf, out)?,
+            WireType::SixtyFourBit => take(8, buf, out)?,
+            WireType::LengthDelimited => {
+                let len = decode_varint(buf)?;
+                encode_varint(len, out);
+                take(len as usize, buf, out)?;
+            }
+            WireType::StartGroup | WireType::EndGroup => {
+                return Err(decode_error("groups in options are not supported"))
+            }
+        }
+        Ok(())
+    }
+
+    fn encoded_len(&self) -> usize {
+        self.known.encoded_len() + self.unknown.len()
+    }
+
+    fn clear(&mut self) {
+        self.known.clear();
+        self.unknown.clear();
+    }
+}
+
+/// Just enough of descriptor.proto's own descriptor to list each message's
+/// field numbers. `schema()` cannot serve here: decoding it decodes options
+/// messages, which would ask for the schema being built.
+mod skeleton {
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct Set {
+        #[prost(message, repeated, tag = "1")]
+        pub file: Vec<File>,
+    }
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct File {
+        #[prost(string, optional, tag = "2")]
+        pub package: Option<String>,
+        #[prost(message, repeated, tag = "4")]
+        pub message_type: Vec<Message>,
+    }
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct Message {
+        #[prost(string, optional, tag = "1")]
+        pub name: Option<String>,
+        #[prost(message, repeated, tag = "2")]
+        pub field: Vec<Field>,
+        #[prost(message, repeated, tag = "3")]
+        pub nested_type: Vec<Message>,
+    }
+    #[derive(Clone, PartialEq, prost::Message)]
+    pub struct Field {
+        #[prost(int32, optional, tag = "3")]
+        pub number: Option<i32>,
+    }
+}
+
+/// Field numbers of each message of descriptor.proto, by full name.
+fn known_fields() -> &'static HashMap<String, std::collections::HashSet<u32>> {
+    static KNOWN: OnceLock<HashMap<String, std::collections::HashSet<u32>>> = OnceLock::new();
+    KNOWN.get_or_init(|| {
+        fn collect(
+            scope: &str,
+            message: &skeleton::Message,
+            out: &mut HashMap<String, std::collections::HashSet<u32>>,
+        ) {
+            let name = format!("{scope}.{}", message.name.as_deref().unwrap_or(""));
+            for nested in &message.nested_type {
+                collect(&name, nested, out);
+            }
+            let numbers = message
+                .field
+                .iter()
+                .filter_map(|f| f.number)
+                .map(|n| n as u32);
+            out.insert(name, numbers.collect());
+        }
+        let mut out = HashMap::new();
+        let set = skeleton::Set::decode(DESCRIPTOR_PROTO).unwrap_or_default();
+        for file in &set.file {
+            let scope = format!(".{}", file.package.as_deref().unwrap_or(""));
+            for message in &file.message_type {
+                collect(&scope, message, &mut out);
+            }
+        }
+        out
+    })
+}
+
+/// prost offers no other way to make a `DecodeError` outside its own code.
+#[allow(deprecated)]
+fn decode_error(message: &'static str) -> prost::DecodeError {
+    prost::DecodeError::new(message)
+}

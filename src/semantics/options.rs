@@ -696,7 +696,7 @@ impl<'a> Interpreter<'a> {
         }
         // Source-retention options are not written out (protoc strips them).
         if path.iter().any(|f| {
-            f.options.as_ref().and_then(|o| o.retention)
+            f.options.as_ref().and_then(|o| o.known.retention)
                 == Some(pb::field_options::OptionRetention::RetentionSource as i32)
         }) {
             return Ok(());

@@ -22,14 +22,81 @@ fn main() {
     }
 }
 
+/// The options messages of descriptor.proto. Fields of these types are
+/// pointed at `crate::pb::raw`, whose types keep the unknown fields (custom
+/// options) that prost would drop.
+const OPTIONS_MESSAGES: [&str; 9] = [
+    "FileOptions",
+    "MessageOptions",
+    "FieldOptions",
+    "OneofOptions",
+    "EnumOptions",
+    "EnumValueOptions",
+    "ServiceOptions",
+    "MethodOptions",
+    "ExtensionRangeOptions",
+];
+
+fn point_options_at_raw(message: &mut prost_types::DescriptorProto) {
+    for field in &mut message.field {
+        let name = field
+            .type_name()
+            .trim_start_matches(".google.protobuf.")
+            .to_owned();
+        if OPTIONS_MESSAGES.contains(&name.as_str()) && field.name() == "options" {
+            field.type_name = Some(format!(".google.protobuf.raw.{name}"));
+        }
+    }
+    for nested in &mut message.nested_type {
+        point_options_at_raw(nested);
+    }
+}
+
 fn gen_descriptor_types(fds_path: &Path, out_dir: &Path) {
     let bytes = std::fs::read(fds_path).expect("read the descriptor set");
-    let fds = prost_types::FileDescriptorSet::decode(bytes.as_slice()).expect("decode");
+    let mut fds = prost_types::FileDescriptorSet::decode(bytes.as_slice()).expect("decode");
+    for file in &mut fds.file {
+        for message in &mut file.message_type {
+            point_options_at_raw(message);
+        }
+    }
+    // prost-build wants every referenced message in its graph, extern or not.
+    fds.file.push(prost_types::FileDescriptorProto {
+        name: Some("google/protobuf/raw.proto".into()),
+        package: Some("google.protobuf.raw".into()),
+        message_type: OPTIONS_MESSAGES
+            .iter()
+            .map(|name| prost_types::DescriptorProto {
+                name: Some((*name).into()),
+                // A string and a double, as the real types hold: the
+                // messages that contain them then derive neither Copy nor
+                // Eq and Hash, which `WithUnknown` does not implement.
+                field: ["text", "number"]
+                    .iter()
+                    .zip([
+                        prost_types::field_descriptor_proto::Type::String,
+                        prost_types::field_descriptor_proto::Type::Double,
+                    ])
+                    .enumerate()
+                    .map(|(i, (field, ty))| prost_types::FieldDescriptorProto {
+                        name: Some((*field).into()),
+                        number: Some(i as i32 + 1),
+                        label: Some(prost_types::field_descriptor_proto::Label::Optional as i32),
+                        r#type: Some(ty as i32),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            })
+            .collect(),
+        ..Default::default()
+    });
     std::fs::create_dir_all(out_dir).expect("create the output directory");
     prost_build::Config::new()
         .out_dir(out_dir)
         // By default prost-build maps google.protobuf to prost-types.
         .compile_well_known_types()
+        .extern_path(".google.protobuf.raw", "crate::pb::raw")
         // Mechanical code only: no copy of descriptor.proto's comments.
         .disable_comments(["."])
         .compile_fds(fds)

@@ -27,7 +27,7 @@ pub struct FileDescriptorProto {
     #[prost(message, repeated, tag = "7")]
     pub extension: ::prost::alloc::vec::Vec<FieldDescriptorProto>,
     #[prost(message, optional, tag = "8")]
-    pub options: ::core::option::Option<FileOptions>,
+    pub options: ::core::option::Option<crate::pb::raw::FileOptions>,
     #[prost(message, optional, tag = "9")]
     pub source_code_info: ::core::option::Option<SourceCodeInfo>,
     #[prost(string, optional, tag = "12")]
@@ -52,7 +52,7 @@ pub struct DescriptorProto {
     #[prost(message, repeated, tag = "8")]
     pub oneof_decl: ::prost::alloc::vec::Vec<OneofDescriptorProto>,
     #[prost(message, optional, tag = "7")]
-    pub options: ::core::option::Option<MessageOptions>,
+    pub options: ::core::option::Option<crate::pb::raw::MessageOptions>,
     #[prost(message, repeated, tag = "9")]
     pub reserved_range: ::prost::alloc::vec::Vec<descriptor_proto::ReservedRange>,
     #[prost(string, repeated, tag = "10")]
@@ -69,7 +69,7 @@ pub mod descriptor_proto {
         #[prost(int32, optional, tag = "2")]
         pub end: ::core::option::Option<i32>,
         #[prost(message, optional, tag = "3")]
-        pub options: ::core::option::Option<super::ExtensionRangeOptions>,
+        pub options: ::core::option::Option<crate::pb::raw::ExtensionRangeOptions>,
     }
     #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
     pub struct ReservedRange {
@@ -168,7 +168,7 @@ pub struct FieldDescriptorProto {
     #[prost(string, optional, tag = "10")]
     pub json_name: ::core::option::Option<::prost::alloc::string::String>,
     #[prost(message, optional, tag = "8")]
-    pub options: ::core::option::Option<FieldOptions>,
+    pub options: ::core::option::Option<crate::pb::raw::FieldOptions>,
     #[prost(bool, optional, tag = "17")]
     pub proto3_optional: ::core::option::Option<bool>,
 }
@@ -303,7 +303,7 @@ pub struct OneofDescriptorProto {
     #[prost(string, optional, tag = "1")]
     pub name: ::core::option::Option<::prost::alloc::string::String>,
     #[prost(message, optional, tag = "2")]
-    pub options: ::core::option::Option<OneofOptions>,
+    pub options: ::core::option::Option<crate::pb::raw::OneofOptions>,
 }
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct EnumDescriptorProto {
@@ -312,7 +312,7 @@ pub struct EnumDescriptorProto {
     #[prost(message, repeated, tag = "2")]
     pub value: ::prost::alloc::vec::Vec<EnumValueDescriptorProto>,
     #[prost(message, optional, tag = "3")]
-    pub options: ::core::option::Option<EnumOptions>,
+    pub options: ::core::option::Option<crate::pb::raw::EnumOptions>,
     #[prost(message, repeated, tag = "4")]
     pub reserved_range: ::prost::alloc::vec::Vec<
         enum_descriptor_proto::EnumReservedRange,
@@ -339,7 +339,7 @@ pub struct EnumValueDescriptorProto {
     #[prost(int32, optional, tag = "2")]
     pub number: ::core::option::Option<i32>,
     #[prost(message, optional, tag = "3")]
-    pub options: ::core::option::Option<EnumValueOptions>,
+    pub options: ::core::option::Option<crate::pb::raw::EnumValueOptions>,
 }
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ServiceDescriptorProto {
@@ -348,7 +348,7 @@ pub struct ServiceDescriptorProto {
     #[prost(message, repeated, tag = "2")]
     pub method: ::prost::alloc::vec::Vec<MethodDescriptorProto>,
     #[prost(message, optional, tag = "3")]
-    pub options: ::core::option::Option<ServiceOptions>,
+    pub options: ::core::option::Option<crate::pb::raw::ServiceOptions>,
 }
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct MethodDescriptorProto {
@@ -359,7 +359,7 @@ pub struct MethodDescriptorProto {
     #[prost(string, optional, tag = "3")]
     pub output_type: ::core::option::Option<::prost::alloc::string::String>,
     #[prost(message, optional, tag = "4")]
-    pub options: ::core::option::Option<MethodOptions>,
+    pub options: ::core::option::Option<crate::pb::raw::MethodOptions>,
     #[prost(bool, optional, tag = "5", default = "false")]
     pub client_streaming: ::core::option::Option<bool>,
     #[prost(bool, optional, tag = "6", default = "false")]
