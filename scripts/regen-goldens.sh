@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the protoc goldens: for every fixture under fixtures/<suite>/
-# {valid,invalid}/*.proto, runs protoc 35 (python3 -m grpc_tools.protoc) and
+# {valid,invalid}/*.proto (with -I on its own directory, then ../valid, so
+# invalid fixtures can import valid helpers), runs protoc 35 (python3 -m grpc_tools.protoc) and
 # records its verdict and first error line in
 # fixtures/goldens/protoc35/<suite>/<valid|invalid>/<name>.txt, and for an
 # accepted file its descriptor set (--include_imports) in <name>.pb.
@@ -41,7 +42,7 @@ for suite in "${suites[@]}"; do
     for proto in "$dir"/*.proto; do
       name=$(basename "$proto")
       set +e
-      (cd "$dir" && "${protoc[@]}" -I . --include_imports -o "$scratch/out.pb" "$name") \
+      (cd "$dir" && "${protoc[@]}" -I . -I ../valid --include_imports -o "$scratch/out.pb" "$name") \
         2> "$scratch/stderr"
       status=$?
       # An accepted file's descriptor set (imports included) is a golden too.

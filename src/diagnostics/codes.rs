@@ -143,6 +143,8 @@ codes! {
     WrongKindOfName = "E3009", "wrong-kind-of-name";
     /// A custom option whose extension is not visible.
     UnknownOption = "E3010", "unknown-option";
+    /// A group in a proto3 file.
+    GroupInProto3 = "E3011", "group-in-proto3";
 
     // Warnings.
     /// An import nothing in the file uses.

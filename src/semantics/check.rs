@@ -218,7 +218,15 @@ impl<'a> Checker<'a> {
                     Code::WrongKindOfName,
                     self.file,
                     name.span,
-                    format!("`{written}` is a {}, not {what}", symbol.kind.describe()),
+                    format!(
+                        "`{written}` is {} {}, not {what}",
+                        if symbol.kind == SymbolKind::Enum || symbol.kind == SymbolKind::EnumValue {
+                            "an"
+                        } else {
+                            "a"
+                        },
+                        symbol.kind.describe()
+                    ),
                 )
                 .protoc(protoc)
                 .label(format!("expected {what}"))

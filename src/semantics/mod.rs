@@ -192,6 +192,9 @@ impl<'a> Analyzer<'a> {
             interpreter.file(input.ast);
             used.extend(interpreter.used_files);
             self.diagnostics.extend(interpreter.diagnostics);
+            if input.ast.syntax() == ast::Syntax::Proto3 {
+                self.proto3_groups(id, input.ast);
+            }
             if self.direct.contains(&id) {
                 self.unused_imports(id, &imports, &input.imports, &used);
             }
@@ -303,6 +306,39 @@ impl<'a> Analyzer<'a> {
             direct = false;
         }
         visible
+    }
+
+    /// protoc's proto3 validation: groups are proto2 only.
+    fn proto3_groups(&mut self, id: FileId, file: &ast::File) {
+        fn visit(items: &[ast::MessageItem], out: &mut Vec<Span>) {
+            symbols::for_each_field(items, &mut |field| {
+                if let symbols::FieldRef::Group(g) = field {
+                    out.push(g.keyword);
+                }
+            });
+            symbols::for_each_nested_message(items, &mut |nested| match nested {
+                symbols::NestedRef::Message(m) => visit(&m.body.items, out),
+                symbols::NestedRef::Group(g) => visit(&g.body.items, out),
+                symbols::NestedRef::MapEntry(_) => {}
+            });
+        }
+        let mut groups = Vec::new();
+        for item in &file.items {
+            if let ast::Item::Message(m) = item {
+                visit(&m.body.items, &mut groups);
+            }
+        }
+        for keyword in groups {
+            let diagnostic = Diagnostic::error(
+                Code::GroupInProto3,
+                id,
+                keyword,
+                "groups are not allowed in proto3",
+            )
+            .protoc("Groups are not supported in proto3 syntax.")
+            .help("declare a nested message and a field of that type instead");
+            self.diagnostics.push(diagnostic);
+        }
     }
 
     /// protoc warns about imports nothing uses, for command-line files.

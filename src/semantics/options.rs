@@ -37,6 +37,10 @@ pub struct Interpreter<'a> {
     visible: &'a HashSet<FileId>,
     encoded: &'a mut Interpreted,
     pub diagnostics: Vec<Diagnostic>,
+    /// Feature errors: protoc finds them resolving features, after every
+    /// option of the file is interpreted.
+    feature_diagnostics: Vec<Diagnostic>,
+    editions: bool,
     pub used_files: HashSet<FileId>,
 }
 
@@ -300,7 +304,7 @@ fn encode_scalar(
         Type::Message | Type::Group => {
             let short = name.rsplit('.').next().unwrap_or(&name);
             return Err(format!(
-                "Option \"{short}\" is a message. To set the entire message, use syntax like \
+                "Option \"{name}\" is a message. To set the entire message, use syntax like \
                  \"{short} = {{ <proto text format> }}\". To set fields within it, use syntax \
                  like \"{short}.foo = value\"."
             ));
@@ -354,6 +358,8 @@ impl<'a> Interpreter<'a> {
             visible,
             encoded,
             diagnostics: Vec::new(),
+            feature_diagnostics: Vec::new(),
+            editions: false,
             used_files: HashSet::new(),
         }
     }
@@ -374,6 +380,7 @@ impl<'a> Interpreter<'a> {
 
     /// Interprets every option of a file, in protoc's order.
     pub fn file(&mut self, file: &ast::File) {
+        self.editions = matches!(file.syntax(), ast::Syntax::Editions(_));
         let package = file
             .items
             .iter()
@@ -424,6 +431,7 @@ impl<'a> Interpreter<'a> {
             &options,
             &join(&package, "dummy"),
         );
+        self.diagnostics.append(&mut self.feature_diagnostics);
     }
 
     fn message(&mut self, scope: &str, name: ast::Ident, items: &[ast::MessageItem]) {
@@ -541,6 +549,7 @@ impl<'a> Interpreter<'a> {
         }
         let mut out = Vec::new();
         let mut already_set: HashSet<Vec<i32>> = HashSet::new();
+        self.check_features_allowed(key, options);
         for option in options {
             if option
                 .name
@@ -560,6 +569,37 @@ impl<'a> Interpreter<'a> {
             }
         }
         self.encoded.insert((self.file, key, target), out);
+    }
+
+    /// `features` options belong to editions files only.
+    fn check_features_allowed(&mut self, key: u32, options: &[&OptionDecl]) {
+        if self.editions {
+            return;
+        }
+        let features = options.iter().find(|o| {
+            matches!(o.name.parts.first(),
+                Some(ast::OptionNamePart::Field(n)) if self.text(n.span) == "features")
+        });
+        let Some(option) = features else { return };
+        // protoc names the element; the key is where its name starts.
+        let at = if key == FILE_OPTIONS {
+            option.name.span.start
+        } else {
+            key
+        };
+        let diagnostic = Diagnostic::error(
+            Code::InvalidOptionValue,
+            self.file,
+            option.name.span,
+            "`features` can only be set in editions files",
+        )
+        .protoc("Features are only valid under editions.")
+        .protoc_at(at)
+        .label("features need `edition = \"2023\";` or later")
+        .help(
+            "use the proto2/proto3 option this feature replaces, or migrate the file to editions",
+        );
+        self.feature_diagnostics.push(diagnostic);
     }
 
     /// Resolves the extension names of a custom option; false when unknown.

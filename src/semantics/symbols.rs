@@ -184,11 +184,15 @@ impl<'a> Collector<'a> {
             Code::DuplicateSymbol,
             self.file,
             span,
-            format!(
-                "the name `{short}` is defined twice (as a {} and a {})",
-                existing.kind.describe(),
-                kind.describe()
-            ),
+            if existing.kind == kind {
+                format!("the {} `{short}` is defined twice", kind.describe())
+            } else {
+                format!(
+                    "the name `{short}` is used by a {} and a {}",
+                    existing.kind.describe(),
+                    kind.describe()
+                )
+            },
         )
         .protoc(protoc)
         .label(format!("`{full_name}` redefined here"));
@@ -225,7 +229,8 @@ impl<'a> Collector<'a> {
                     .entry(scope.clone())
                     .or_default()
                     .push(id);
-                self.add(scope.clone(), SymbolKind::Package, package.name.span);
+                // protoc reports package conflicts at the `package` statement.
+                self.add(scope.clone(), SymbolKind::Package, package.span);
             }
         }
         for item in &file.items {
