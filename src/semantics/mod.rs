@@ -13,6 +13,7 @@ mod check;
 pub mod options;
 pub mod resolve;
 pub mod symbols;
+pub mod types;
 
 use std::collections::{HashMap, HashSet};
 
@@ -70,6 +71,7 @@ struct Analyzer<'a> {
     collector: Collector<'a>,
     resolved: HashMap<(FileId, u32), ResolvedType>,
     options: options::Interpreted,
+    types: types::TypeModel,
     order: Vec<FileId>,
     diagnostics: Vec<Diagnostic>,
     reported_missing: HashSet<String>,
@@ -87,6 +89,7 @@ pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) 
         collector: Collector::new(sources),
         resolved: HashMap::new(),
         options: HashMap::new(),
+        types: types::TypeModel::default(),
         order: Vec::new(),
         diagnostics: Vec::new(),
         reported_missing: HashSet::new(),
@@ -182,8 +185,17 @@ impl<'a> Analyzer<'a> {
             let mut used = checker.used_files;
             self.diagnostics.extend(checker.diagnostics);
             // protoc interprets options after cross-linking the whole file.
+            types::Builder {
+                model: &mut self.types,
+                sources: self.sources,
+                file: id,
+                resolved: &self.resolved,
+                syntax: input.ast.syntax(),
+            }
+            .file(input.ast);
             let mut interpreter = options::Interpreter::new(
                 self.sources,
+                &self.types,
                 &self.collector.table,
                 id,
                 &visible,

@@ -15,6 +15,7 @@ use super::resolve::{Mode, Scope};
 use super::symbols::{
     for_each_field, for_each_nested_message, join, FieldRef, NestedRef, SymbolTable,
 };
+use super::types::{FieldInfo, TypeModel};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::pb::{self, field_descriptor_proto::Type};
 use crate::source::{FileId, SourceMap, Span};
@@ -32,6 +33,7 @@ pub type Interpreted = HashMap<(FileId, u32, Target), Vec<u8>>;
 
 pub struct Interpreter<'a> {
     sources: &'a SourceMap,
+    model: &'a TypeModel,
     table: &'a SymbolTable,
     file: FileId,
     visible: &'a HashSet<FileId>,
@@ -109,6 +111,100 @@ impl Number {
     }
 }
 
+/// Why an option was not stored.
+enum Failure {
+    /// Already reported; protoc stops at the element's first unknown option.
+    Reported,
+    Diagnostic(Box<Diagnostic>),
+}
+
+/// An options message under construction: values by field number, so that
+/// it encodes as protoc serializes a message, fields in number order,
+/// message values merged, repeated scalars packed where the field is.
+#[derive(Default)]
+struct Dyn {
+    fields: std::collections::BTreeMap<i32, (FieldInfo, Vec<DynValue>)>,
+}
+
+enum DynValue {
+    /// One value with its tag.
+    Tagged(Vec<u8>),
+    Message(Dyn),
+}
+
+/// The bytes of a tagged value without its tag.
+fn untagged(bytes: &[u8]) -> &[u8] {
+    let tag_len = bytes
+        .iter()
+        .position(|b| b & 0x80 == 0)
+        .map_or(0, |p| p + 1);
+    &bytes[tag_len..]
+}
+
+impl Dyn {
+    fn is_set(&self, path: &[FieldInfo]) -> bool {
+        match path {
+            [] => false,
+            [last] => self
+                .fields
+                .get(&last.number)
+                .is_some_and(|(_, v)| !v.is_empty()),
+            [first, rest @ ..] => match self.fields.get(&first.number) {
+                Some((_, values)) => values.iter().any(|v| match v {
+                    DynValue::Message(inner) => inner.is_set(rest),
+                    DynValue::Tagged(_) => false,
+                }),
+                None => false,
+            },
+        }
+    }
+
+    fn insert(&mut self, path: &[FieldInfo], value: Vec<u8>) {
+        let Some((first, rest)) = path.split_first() else {
+            return;
+        };
+        let (_, values) = self
+            .fields
+            .entry(first.number)
+            .or_insert_with(|| (first.clone(), Vec::new()));
+        if rest.is_empty() {
+            values.push(DynValue::Tagged(value));
+            return;
+        }
+        if !matches!(values.last(), Some(DynValue::Message(_))) {
+            values.push(DynValue::Message(Dyn::default()));
+        }
+        if let Some(DynValue::Message(inner)) = values.last_mut() {
+            inner.insert(rest, value);
+        }
+    }
+
+    fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (number, (info, values)) in &self.fields {
+            if info.packed {
+                let mut payload = Vec::new();
+                for value in values {
+                    if let DynValue::Tagged(bytes) = value {
+                        payload.extend_from_slice(untagged(bytes));
+                    }
+                }
+                put_length_delimited(&mut out, *number, &payload);
+                continue;
+            }
+            for value in values {
+                match value {
+                    DynValue::Tagged(bytes) => out.extend_from_slice(bytes),
+                    DynValue::Message(inner) => {
+                        put_length_delimited(&mut out, *number, &inner.encode())
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 /// A scalar option value, from an option statement or inside an aggregate.
 enum Scalar<'s> {
     Ident(&'s str),
@@ -127,6 +223,7 @@ fn encode_scalar(
     field: &pb::FieldDescriptorProto,
     message: &str,
     value: &Scalar<'_>,
+    model: &TypeModel,
     out: &mut Vec<u8>,
 ) -> Result<(), String> {
     let name = field_full_name(message, field);
@@ -284,14 +381,10 @@ fn encode_scalar(
                 ));
             };
             let enum_name = field.type_name();
-            let found = pb::schema()
-                .enums
-                .get(enum_name)
-                .and_then(|e| e.value.iter().find(|v| v.name() == *ident));
-            match found {
+            match model.enum_value(enum_name, ident) {
                 Some(v) => {
                     put_tag(out, number, 0);
-                    put_varint(out, v.number() as i64 as u64);
+                    put_varint(out, v as i64 as u64);
                 }
                 None => {
                     return Err(format!(
@@ -346,6 +439,7 @@ impl Target {
 impl<'a> Interpreter<'a> {
     pub fn new(
         sources: &'a SourceMap,
+        model: &'a TypeModel,
         table: &'a SymbolTable,
         file: FileId,
         visible: &'a HashSet<FileId>,
@@ -353,6 +447,7 @@ impl<'a> Interpreter<'a> {
     ) -> Interpreter<'a> {
         Interpreter {
             sources,
+            model,
             table,
             file,
             visible,
@@ -547,28 +642,16 @@ impl<'a> Interpreter<'a> {
         if options.is_empty() {
             return;
         }
-        let mut out = Vec::new();
-        let mut already_set: HashSet<Vec<i32>> = HashSet::new();
+        let mut tree = Dyn::default();
         self.check_features_allowed(key, options);
         for option in options {
-            if option
-                .name
-                .parts
-                .iter()
-                .any(|p| matches!(p, ast::OptionNamePart::Extension(..)))
-            {
-                if !self.custom_option(option, relative_to) {
-                    // protoc stops at an element's first unknown option.
-                    break;
-                }
-                continue;
-            }
-            if let Err(diagnostic) = self.builtin_option(option, target, &mut out, &mut already_set)
-            {
-                self.diagnostics.push(*diagnostic);
+            match self.option(option, target, relative_to, &mut tree) {
+                Ok(()) => {}
+                Err(Failure::Reported) => break,
+                Err(Failure::Diagnostic(diagnostic)) => self.diagnostics.push(*diagnostic),
             }
         }
-        self.encoded.insert((self.file, key, target), out);
+        self.encoded.insert((self.file, key, target), tree.encode());
     }
 
     /// `features` options belong to editions files only.
@@ -602,43 +685,43 @@ impl<'a> Interpreter<'a> {
         self.feature_diagnostics.push(diagnostic);
     }
 
-    /// Resolves the extension names of a custom option; false when unknown.
-    fn custom_option(&mut self, option: &OptionDecl, relative_to: &str) -> bool {
-        for part in &option.name.parts {
-            let ast::OptionNamePart::Extension(name, span) = part else {
-                continue;
-            };
-            let written = self.full_ident(name);
-            let scope = Scope {
-                table: self.table,
-                file: self.file,
-                visible: self.visible,
-            };
-            match scope.lookup(&written, relative_to, Mode::All) {
-                Ok((_, symbol)) => {
-                    self.used_files.insert(symbol.file);
-                }
-                Err(_) => {
-                    let diagnostic = Diagnostic::error(
-                        Code::UnknownOption,
-                        self.file,
-                        *span,
-                        format!("unknown option `({written})`"),
-                    )
-                    .protoc(format!(
-                        "Option \"({written})\" unknown. Ensure that your proto definition file \
-                         imports the proto which defines the option (i.e. via import option \
-                         after edition 2024)."
-                    ))
-                    .protoc_at(option.name.span.start)
-                    .label("no extension of this name is visible here")
-                    .help("import the file that declares this extension");
-                    self.diagnostics.push(diagnostic);
-                    return false;
-                }
+    /// Resolves an option's extension name part to its extension; `None`
+    /// after reporting it unknown.
+    fn extension(
+        &mut self,
+        option: &OptionDecl,
+        name: &FullIdent,
+        span: Span,
+        relative_to: &str,
+    ) -> Option<FieldInfo> {
+        let written = self.full_ident(name);
+        let scope = Scope {
+            table: self.table,
+            file: self.file,
+            visible: self.visible,
+        };
+        if let Ok((full_name, symbol)) = scope.lookup(&written, relative_to, Mode::All) {
+            self.used_files.insert(symbol.file);
+            if let Some(info) = self.model.extensions.get(&full_name) {
+                return Some(info.clone());
             }
         }
-        true
+        let diagnostic = Diagnostic::error(
+            Code::UnknownOption,
+            self.file,
+            span,
+            format!("unknown option `({written})`"),
+        )
+        .protoc(format!(
+            "Option \"({written})\" unknown. Ensure that your proto definition file \
+             imports the proto which defines the option (i.e. via import option \
+             after edition 2024)."
+        ))
+        .protoc_at(option.name.span.start)
+        .label("no extension of this name is visible here")
+        .help("import the file that declares this extension");
+        self.diagnostics.push(diagnostic);
+        None
     }
 
     fn option_name(&self, option: &OptionDecl) -> String {
@@ -654,76 +737,108 @@ impl<'a> Interpreter<'a> {
         parts.join(".")
     }
 
-    /// A built-in option: its name path is walked through descriptor.proto's
-    /// options messages, and its value encoded at the end of the path.
-    fn builtin_option(
-        &self,
+    fn unknown_field(&self, option: &OptionDecl, span: Span, message: &str, name: &str) -> Failure {
+        let written = self.option_name(option);
+        Failure::Diagnostic(Box::new(
+            Diagnostic::error(
+                Code::UnknownOption,
+                self.file,
+                span,
+                format!("unknown option `{written}`"),
+            )
+            .protoc(format!(
+                "Option \"{written}\" unknown. Ensure that your proto definition file imports \
+                 the proto which defines the option (i.e. via import option after edition \
+                 2024)."
+            ))
+            .protoc_at(option.name.span.start)
+            .label(format!(
+                "`{}` has no field `{name}`",
+                message
+                    .trim_start_matches(".google.protobuf.")
+                    .trim_start_matches('.')
+            )),
+        ))
+    }
+
+    /// One option: its name is walked field by field (extensions resolved)
+    /// from the element's options message, and its value stored at the
+    /// end of that path in `tree`.
+    fn option(
+        &mut self,
         option: &OptionDecl,
         target: Target,
-        out: &mut Vec<u8>,
-        already_set: &mut HashSet<Vec<i32>>,
-    ) -> Result<(), Box<Diagnostic>> {
-        let schema = pb::schema();
+        relative_to: &str,
+        tree: &mut Dyn,
+    ) -> Result<(), Failure> {
         let mut message_name = target.message().to_owned();
-        let mut path: Vec<&pb::FieldDescriptorProto> = Vec::new();
+        let mut path: Vec<FieldInfo> = Vec::new();
         for (index, part) in option.name.parts.iter().enumerate() {
-            let ast::OptionNamePart::Field(ident) = part else {
-                unreachable!("custom options are handled apart")
+            let field = match part {
+                ast::OptionNamePart::Field(ident) => {
+                    let name = self.text(ident.span);
+                    let fields = self.model.message(&message_name).unwrap_or_default();
+                    match fields.iter().find(|f| f.name == name) {
+                        Some(field) => field.clone(),
+                        None => {
+                            return Err(self.unknown_field(
+                                option,
+                                ident.span,
+                                &message_name,
+                                &name,
+                            ))
+                        }
+                    }
+                }
+                ast::OptionNamePart::Extension(name, span) => {
+                    let Some(field) = self.extension(option, name, *span, relative_to) else {
+                        return Err(Failure::Reported);
+                    };
+                    if field.extendee.as_deref() != Some(message_name.as_str()) {
+                        let written = self.full_ident(name);
+                        return Err(Failure::Diagnostic(Box::new(
+                            Diagnostic::error(
+                                Code::UnknownOption,
+                                self.file,
+                                *span,
+                                format!("`({written})` does not extend `{}`", message_name.trim_start_matches('.')),
+                            )
+                            .protoc(format!(
+                                "Option \"({written})\" is not a field or extension of message \"{}\".",
+                                message_name.rsplit('.').next().unwrap_or_default()
+                            ))
+                            .protoc_at(option.name.span.start),
+                        )));
+                    }
+                    field
+                }
             };
-            let name = self.text(ident.span);
-            let field = schema
-                .messages
-                .get(&message_name)
-                .and_then(|m| m.field.iter().find(|f| f.name() == name));
-            let Some(field) = field else {
-                let written = self.option_name(option);
-                return Err(Box::new(
-                    Diagnostic::error(
-                        Code::UnknownOption,
-                        self.file,
-                        ident.span,
-                        format!("unknown option `{written}`"),
-                    )
-                    .protoc(format!(
-                        "Option \"{written}\" unknown. Ensure that your proto definition file \
-                         imports the proto which defines the option (i.e. via import option \
-                         after edition 2024)."
-                    ))
-                    .protoc_at(option.name.span.start)
-                    .label(format!(
-                        "`{}` has no field `{name}`",
-                        message_name.trim_start_matches(".google.protobuf.")
-                    )),
-                ));
-            };
-            path.push(field);
             if index + 1 < option.name.parts.len() {
-                if field.r#type() != Type::Message {
+                if !matches!(field.ty, Type::Message | Type::Group) {
                     let written = self.option_name(option);
-                    return Err(Box::new(
+                    return Err(Failure::Diagnostic(Box::new(
                         Diagnostic::error(
                             Code::InvalidOptionValue,
                             self.file,
-                            ident.span,
-                            format!("option `{name}` is not a message"),
+                            option.name.span,
+                            format!("option `{written}` is not a message"),
                         )
                         .protoc(format!(
                             "Option \"{written}\" is an atomic type, not a message."
                         ))
                         .protoc_at(option.name.span.start),
-                    ));
+                    )));
                 }
-                message_name = field.type_name().to_owned();
+                message_name = field.type_name.clone();
             }
+            path.push(field);
         }
-        let numbers: Vec<i32> = path.iter().map(|f| f.number()).collect();
-        let Some(last) = path.last() else {
+        let Some(last) = path.last().cloned() else {
             return Ok(());
         };
-        let repeated = last.label() == pb::field_descriptor_proto::Label::Repeated;
-        if !repeated && !already_set.insert(numbers.clone()) {
+        if !last.repeated && tree.is_set(&path) {
             let written = self.option_name(option);
-            return Err(Box::new(
+            return Err(Failure::Diagnostic(Box::new(
                 Diagnostic::error(
                     Code::InvalidOptionValue,
                     self.file,
@@ -732,58 +847,68 @@ impl<'a> Interpreter<'a> {
                 )
                 .protoc(format!("Option \"{written}\" was already set."))
                 .label("set again here"),
-            ));
+            )));
         }
-        // Source-retention options are not written out (protoc strips them).
-        if path.iter().any(|f| {
-            f.options.as_ref().and_then(|o| o.known.retention)
-                == Some(pb::field_options::OptionRetention::RetentionSource as i32)
-        }) {
+        // Source-retention built-in options are stripped, as protoc does.
+        if path.iter().any(|f| f.source_retention) {
             return Ok(());
         }
+        let descriptor = last.descriptor();
         let mut value_bytes = Vec::new();
-        let scalar = match &option.value.kind {
+        let result = match &option.value.kind {
             ValueKind::Ident(ident) => {
                 let text = self.text(ident.span);
-                let mut bytes = Vec::new();
-                let result = encode_scalar(last, &message_name, &Scalar::Ident(&text), &mut bytes);
-                value_bytes = bytes;
-                result
+                encode_scalar(
+                    &descriptor,
+                    &message_name,
+                    &Scalar::Ident(&text),
+                    self.model,
+                    &mut value_bytes,
+                )
             }
             ValueKind::Int(lit) => encode_scalar(
-                last,
+                &descriptor,
                 &message_name,
                 &Scalar::Number(Number::Int {
                     negative: lit.negative,
                     magnitude: lit.magnitude,
                 }),
+                self.model,
                 &mut value_bytes,
             ),
             ValueKind::Float(v) => encode_scalar(
-                last,
+                &descriptor,
                 &message_name,
                 &Scalar::Number(Number::Float(*v)),
+                self.model,
                 &mut value_bytes,
             ),
             ValueKind::Str(lit) => encode_scalar(
-                last,
+                &descriptor,
                 &message_name,
                 &Scalar::Str(&lit.value),
+                self.model,
                 &mut value_bytes,
             ),
             ValueKind::Aggregate(aggregate) => {
-                if matches!(last.r#type(), Type::Message | Type::Group) {
-                    self.encode_aggregate(last.type_name(), aggregate, &mut Vec::new())
+                if matches!(last.ty, Type::Message | Type::Group) {
+                    self.encode_aggregate(&last.type_name, aggregate)
                         .map(|payload| {
-                            put_length_delimited(&mut value_bytes, last.number(), &payload)
+                            put_length_delimited(&mut value_bytes, last.number, &payload)
                         })
                 } else {
-                    encode_scalar(last, &message_name, &Scalar::Aggregate, &mut value_bytes)
+                    encode_scalar(
+                        &descriptor,
+                        &message_name,
+                        &Scalar::Aggregate,
+                        self.model,
+                        &mut value_bytes,
+                    )
                 }
             }
         };
-        if let Err(message) = scalar {
-            return Err(Box::new(
+        if let Err(message) = result {
+            return Err(Failure::Diagnostic(Box::new(
                 Diagnostic::error(
                     Code::InvalidOptionValue,
                     self.file,
@@ -792,15 +917,9 @@ impl<'a> Interpreter<'a> {
                 )
                 .protoc(message)
                 .label("this value"),
-            ));
+            )));
         }
-        // Wrap the value in the messages of the path, innermost first.
-        for field in path[..path.len() - 1].iter().rev() {
-            let mut wrapped = Vec::new();
-            put_length_delimited(&mut wrapped, field.number(), &value_bytes);
-            value_bytes = wrapped;
-        }
-        out.extend_from_slice(&value_bytes);
+        tree.insert(&path, value_bytes);
         Ok(())
     }
 
@@ -809,21 +928,20 @@ impl<'a> Interpreter<'a> {
         &self,
         type_name: &str,
         aggregate: &ast::Aggregate,
-        _scratch: &mut Vec<u8>,
     ) -> Result<Vec<u8>, String> {
-        let schema = pb::schema();
-        let message = schema
-            .messages
-            .get(type_name)
+        let fields = self
+            .model
+            .message(type_name)
             .ok_or_else(|| format!("unknown message type \"{type_name}\""))?;
-        let mut out = Vec::new();
+        // Fields in number order, repeated scalars packed where the field is.
+        let mut tree = Dyn::default();
         for field in &aggregate.fields {
             let ast::AggregateName::Field(ident) = &field.name else {
                 // Extensions inside aggregates: the custom-options step.
                 continue;
             };
             let name = self.text(ident.span);
-            let Some(descriptor) = message.field.iter().find(|f| f.name() == name) else {
+            let Some(info) = fields.iter().find(|f| f.name == name) else {
                 return Err(format!(
                     "Error while parsing option value: Message type \"{}\" has no field named \
                      \"{name}\".",
@@ -837,9 +955,10 @@ impl<'a> Interpreter<'a> {
             for value in values {
                 match value {
                     ast::AggregateValue::Message(inner) => {
-                        let payload =
-                            self.encode_aggregate(descriptor.type_name(), inner, &mut Vec::new())?;
-                        put_length_delimited(&mut out, descriptor.number(), &payload);
+                        let payload = self.encode_aggregate(&info.type_name, inner)?;
+                        let mut bytes = Vec::new();
+                        put_length_delimited(&mut bytes, info.number, &payload);
+                        tree.insert(std::slice::from_ref(info), bytes);
                     }
                     ast::AggregateValue::Scalar(scalar) => {
                         let text;
@@ -876,7 +995,15 @@ impl<'a> Interpreter<'a> {
                             }
                             ast::ScalarKind::Str(lit) => Scalar::Str(&lit.value),
                         };
-                        encode_scalar(descriptor, type_name, &value, &mut out)?;
+                        let mut bytes = Vec::new();
+                        encode_scalar(
+                            &info.descriptor(),
+                            type_name,
+                            &value,
+                            self.model,
+                            &mut bytes,
+                        )?;
+                        tree.insert(std::slice::from_ref(info), bytes);
                     }
                     ast::AggregateValue::List(..) => {
                         return Err("Error while parsing option value: nested lists".into())
@@ -884,6 +1011,6 @@ impl<'a> Interpreter<'a> {
                 }
             }
         }
-        Ok(out)
+        Ok(tree.encode())
     }
 }

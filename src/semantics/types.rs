@@ -1,0 +1,348 @@
+//! The shape of every message, enum and extension of the run, as option
+//! interpretation needs it: field numbers, types, and wire encoding
+//! (repeated, packed). Built file by file after cross-linking, with
+//! descriptor.proto's own messages as the fallback for the options messages
+//! when no compiled file defines them.
+
+use std::collections::HashMap;
+
+use super::symbols::{for_each_field, for_each_nested_message, join, map_entry_name};
+use super::symbols::{FieldRef, NestedRef, SymbolKind};
+use super::ResolvedType;
+use crate::pb::{self, field_descriptor_proto::Type};
+use crate::source::{FileId, SourceMap};
+use crate::syntax::ast::{self, Syntax};
+
+#[derive(Clone, Debug)]
+pub struct FieldInfo {
+    pub name: String,
+    pub number: i32,
+    pub ty: Type,
+    /// For messages, groups and enums: the full name with a leading dot.
+    pub type_name: String,
+    pub repeated: bool,
+    pub packed: bool,
+    /// For extensions: the extended message, with a leading dot.
+    pub extendee: Option<String>,
+    /// `retention = RETENTION_SOURCE`: protoc strips it from its output.
+    pub source_retention: bool,
+}
+
+impl FieldInfo {
+    /// The same field as a `FieldDescriptorProto`, for value encoding.
+    pub fn descriptor(&self) -> pb::FieldDescriptorProto {
+        pb::FieldDescriptorProto {
+            name: Some(self.name.clone()),
+            number: Some(self.number),
+            r#type: Some(self.ty as i32),
+            type_name: (!self.type_name.is_empty()).then(|| self.type_name.clone()),
+            label: Some(if self.repeated {
+                pb::field_descriptor_proto::Label::Repeated as i32
+            } else {
+                pb::field_descriptor_proto::Label::Optional as i32
+            }),
+            ..Default::default()
+        }
+    }
+
+    pub fn from_descriptor(field: &pb::FieldDescriptorProto, proto3: bool) -> FieldInfo {
+        let repeated = field.label() == pb::field_descriptor_proto::Label::Repeated;
+        let packable = !matches!(
+            field.r#type(),
+            Type::String | Type::Bytes | Type::Message | Type::Group
+        );
+        let explicit = field.options.as_ref().and_then(|o| o.known.packed);
+        FieldInfo {
+            name: field.name().to_owned(),
+            number: field.number(),
+            ty: field.r#type(),
+            type_name: field.type_name().to_owned(),
+            repeated,
+            packed: repeated && packable && explicit.unwrap_or(proto3),
+            extendee: field.extendee.clone(),
+            source_retention: field.options.as_ref().and_then(|o| o.known.retention)
+                == Some(pb::field_options::OptionRetention::RetentionSource as i32),
+        }
+    }
+}
+
+/// descriptor.proto's messages as field lists, built once.
+fn schema_fields() -> &'static HashMap<String, Vec<FieldInfo>> {
+    static FIELDS: std::sync::OnceLock<HashMap<String, Vec<FieldInfo>>> =
+        std::sync::OnceLock::new();
+    FIELDS.get_or_init(|| {
+        pb::schema()
+            .messages
+            .iter()
+            .map(|(name, message)| {
+                let fields = message
+                    .field
+                    .iter()
+                    .map(|f| FieldInfo::from_descriptor(f, false))
+                    .collect();
+                (name.clone(), fields)
+            })
+            .collect()
+    })
+}
+
+#[derive(Default)]
+pub struct TypeModel {
+    /// Messages by full name with a leading dot.
+    pub messages: HashMap<String, Vec<FieldInfo>>,
+    /// Enum values by enum full name with a leading dot.
+    pub enums: HashMap<String, Vec<(String, i32)>>,
+    /// Extensions by full name without the leading dot.
+    pub extensions: HashMap<String, FieldInfo>,
+}
+
+impl TypeModel {
+    /// A message's fields: from the compiled files, else descriptor.proto's.
+    pub fn message(&self, name: &str) -> Option<&[FieldInfo]> {
+        if let Some(fields) = self.messages.get(name) {
+            return Some(fields);
+        }
+        schema_fields().get(name).map(Vec::as_slice)
+    }
+
+    pub fn enum_value(&self, enum_name: &str, value: &str) -> Option<i32> {
+        if let Some(values) = self.enums.get(enum_name) {
+            return values.iter().find(|(n, _)| n == value).map(|(_, v)| *v);
+        }
+        pb::schema()
+            .enums
+            .get(enum_name)?
+            .value
+            .iter()
+            .find(|v| v.name() == value)
+            .map(|v| v.number())
+    }
+}
+
+fn scalar(scalar: ast::ScalarType) -> Type {
+    use ast::ScalarType as S;
+    match scalar {
+        S::Double => Type::Double,
+        S::Float => Type::Float,
+        S::Int64 => Type::Int64,
+        S::Uint64 => Type::Uint64,
+        S::Int32 => Type::Int32,
+        S::Fixed64 => Type::Fixed64,
+        S::Fixed32 => Type::Fixed32,
+        S::Bool => Type::Bool,
+        S::String => Type::String,
+        S::Bytes => Type::Bytes,
+        S::Uint32 => Type::Uint32,
+        S::Sfixed32 => Type::Sfixed32,
+        S::Sfixed64 => Type::Sfixed64,
+        S::Sint32 => Type::Sint32,
+        S::Sint64 => Type::Sint64,
+    }
+}
+
+/// Adds the types of one checked file.
+pub struct Builder<'a> {
+    pub model: &'a mut TypeModel,
+    pub sources: &'a SourceMap,
+    pub file: FileId,
+    pub resolved: &'a HashMap<(FileId, u32), ResolvedType>,
+    pub syntax: Syntax,
+}
+
+impl Builder<'_> {
+    fn text(&self, span: crate::source::Span) -> String {
+        self.sources.get(self.file).text(span).into_owned()
+    }
+
+    pub fn file(&mut self, file: &ast::File) {
+        let package = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                ast::Item::Package(p) => {
+                    let parts: Vec<String> =
+                        p.name.parts.iter().map(|i| self.text(i.span)).collect();
+                    Some(parts.join("."))
+                }
+                _ => None,
+            })
+            .unwrap_or_default();
+        for item in &file.items {
+            match item {
+                ast::Item::Message(m) => self.message(&package, m.name, &m.body.items),
+                ast::Item::Enum(e) => self.enumeration(&package, e),
+                ast::Item::Extend(e) => self.extend(&package, e),
+                _ => {}
+            }
+        }
+    }
+
+    /// Whether the field options set `name` to the identifier `value`.
+    fn option_is(&self, options: &ast::FieldOptions, name: &[&str], value: &str) -> bool {
+        options.options.iter().any(|option| {
+            let parts: Vec<String> = option
+                .name
+                .parts
+                .iter()
+                .map(|p| match p {
+                    ast::OptionNamePart::Field(i) => self.text(i.span),
+                    ast::OptionNamePart::Extension(..) => String::new(),
+                })
+                .collect();
+            parts == name
+                && matches!(&option.value.kind, ast::ValueKind::Ident(i) if self.text(i.span) == value)
+        })
+    }
+
+    /// Whether a repeated scalar field is packed: proto3 and editions pack
+    /// by default, proto2 only with `[packed = true]`.
+    fn packed(&self, options: &ast::FieldOptions, ty: Type) -> bool {
+        if matches!(ty, Type::String | Type::Bytes | Type::Message | Type::Group) {
+            return false;
+        }
+        for option in &options.options {
+            let name: Vec<String> = option
+                .name
+                .parts
+                .iter()
+                .map(|p| match p {
+                    ast::OptionNamePart::Field(i) => self.text(i.span),
+                    ast::OptionNamePart::Extension(..) => String::new(),
+                })
+                .collect();
+            let value = match &option.value.kind {
+                ast::ValueKind::Ident(i) => self.text(i.span),
+                _ => String::new(),
+            };
+            if name == ["packed"] {
+                return value == "true";
+            }
+            if name == ["features", "repeated_field_encoding"] {
+                return value != "EXPANDED";
+            }
+        }
+        !matches!(self.syntax, Syntax::Proto2)
+    }
+
+    fn field_info(&self, scope: &str, field: &ast::Field, extendee: Option<String>) -> FieldInfo {
+        let name = self.text(field.name.span);
+        let repeated = matches!(field.label, Some((ast::Label::Repeated, _)));
+        let (ty, type_name, repeated) = match &field.ty {
+            ast::FieldType::Scalar(s, _) => (scalar(*s), String::new(), repeated),
+            ast::FieldType::Named(n) => match self.resolved.get(&(self.file, n.span.start)) {
+                Some(r) if r.kind == SymbolKind::Enum => {
+                    (Type::Enum, format!(".{}", r.full_name), repeated)
+                }
+                Some(r) => (Type::Message, format!(".{}", r.full_name), repeated),
+                None => (Type::Message, String::new(), repeated),
+            },
+            ast::FieldType::Map(_) => (
+                Type::Message,
+                format!(".{}", join(scope, &map_entry_name(&name))),
+                true,
+            ),
+        };
+        FieldInfo {
+            packed: repeated && self.packed(&field.options, ty),
+            source_retention: self.option_is(&field.options, &["retention"], "RETENTION_SOURCE"),
+            name,
+            number: field.number.as_i32(),
+            ty,
+            type_name,
+            repeated,
+            extendee,
+        }
+    }
+
+    fn group_info(&self, scope: &str, group: &ast::Group, extendee: Option<String>) -> FieldInfo {
+        let type_name = self.text(group.name.span);
+        FieldInfo {
+            name: type_name.to_ascii_lowercase(),
+            number: group.number.as_i32(),
+            ty: Type::Group,
+            type_name: format!(".{}", join(scope, &type_name)),
+            repeated: matches!(group.label, Some((ast::Label::Repeated, _))),
+            packed: false,
+            extendee,
+            source_retention: false,
+        }
+    }
+
+    fn message(&mut self, scope: &str, name: ast::Ident, items: &[ast::MessageItem]) {
+        let full = join(scope, &self.text(name.span));
+        let mut fields = Vec::new();
+        for_each_field(items, &mut |field| match field {
+            FieldRef::Field(f) => fields.push(self.field_info(&full, f, None)),
+            FieldRef::Group(g) => fields.push(self.group_info(&full, g, None)),
+        });
+        self.model.messages.insert(format!(".{full}"), fields);
+        for_each_nested_message(items, &mut |nested| match nested {
+            NestedRef::Message(m) => self.message(&full, m.name, &m.body.items),
+            NestedRef::Group(g) => self.message(&full, g.name, &g.body.items),
+            NestedRef::MapEntry(f) => {
+                if let ast::FieldType::Map(map) = &f.ty {
+                    let entry = join(&full, &map_entry_name(&self.text(f.name.span)));
+                    let side = |name: &str, number: i32, ty: &ast::FieldType| {
+                        let field = ast::Field {
+                            label: None,
+                            ty: ty.clone(),
+                            name: f.name,
+                            number: ast::IntLit {
+                                negative: false,
+                                magnitude: number as u64,
+                                span: f.number.span,
+                            },
+                            options: Default::default(),
+                            span: f.span,
+                            comments: Default::default(),
+                        };
+                        let mut info = self.field_info(&entry, &field, None);
+                        info.name = name.to_owned();
+                        info
+                    };
+                    let fields = vec![side("key", 1, &map.key), side("value", 2, &map.value)];
+                    self.model.messages.insert(format!(".{entry}"), fields);
+                }
+            }
+        });
+        for item in items {
+            match item {
+                ast::MessageItem::Enum(e) => self.enumeration(&full, e),
+                ast::MessageItem::Extend(e) => self.extend(&full, e),
+                _ => {}
+            }
+        }
+    }
+
+    fn enumeration(&mut self, scope: &str, e: &ast::Enum) {
+        let values = e
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ast::EnumItem::Value(v) => Some((self.text(v.name.span), v.number.as_i32())),
+                _ => None,
+            })
+            .collect();
+        self.model
+            .enums
+            .insert(format!(".{}", join(scope, &self.text(e.name.span))), values);
+    }
+
+    fn extend(&mut self, scope: &str, e: &ast::Extend) {
+        let extendee = self
+            .resolved
+            .get(&(self.file, e.extendee.span.start))
+            .map(|r| format!(".{}", r.full_name));
+        for item in &e.items {
+            let info = match item {
+                ast::ExtendItem::Field(f) => self.field_info(scope, f, extendee.clone()),
+                ast::ExtendItem::Group(g) => {
+                    // The group's message is declared beside the extension.
+                    self.message(scope, g.name, &g.body.items);
+                    self.group_info(scope, g, extendee.clone())
+                }
+            };
+            self.model.extensions.insert(join(scope, &info.name), info);
+        }
+    }
+}
