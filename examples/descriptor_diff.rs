@@ -3,6 +3,11 @@
 //! Exits 1 when they differ. Used by scripts/corpus-check.sh.
 //!
 //! cargo run --release --example descriptor_diff -- EXPECTED.pb ACTUAL.pb
+//! cargo run --release --example descriptor_diff -- --digest SET.pb
+//!
+//! `--digest` prints an FNV-1a digest of the set's non-`google/protobuf`
+//! files, decoded and re-encoded, so that a committed digest of protoc's
+//! output stands for a descriptor set too large to commit.
 
 use prost::Message;
 use protoc_rs::pb::FileDescriptorSet;
@@ -12,8 +17,36 @@ fn read(path: &str) -> FileDescriptorSet {
     FileDescriptorSet::decode(bytes.as_slice()).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// FNV-1a, 64 bits: stable across platforms and toolchains.
+fn fnv1a(bytes: &[u8], mut hash: u64) -> u64 {
+    for &b in bytes {
+        hash ^= b as u64;
+        hash = hash.wrapping_mul(0x100_0000_01b3);
+    }
+    hash
+}
+
+fn digest(set: &FileDescriptorSet) -> String {
+    let mut hash = 0xcbf2_9ce4_8422_2325;
+    let mut files = 0;
+    for file in &set.file {
+        if file.name().starts_with("google/protobuf/") {
+            continue;
+        }
+        hash = fnv1a(&file.encode_to_vec(), hash);
+        files += 1;
+    }
+    format!("{files} files {hash:016x}")
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if let [_, flag, path] = args.as_slice() {
+        if flag == "--digest" {
+            println!("{}", digest(&read(path)));
+            return;
+        }
+    }
     let [_, expected, actual] = args.as_slice() else {
         eprintln!("usage: descriptor_diff EXPECTED.pb ACTUAL.pb");
         std::process::exit(2);

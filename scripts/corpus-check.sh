@@ -32,7 +32,16 @@ fi
 end=$(date +%s%N)
 echo "googleapis: ok in $(( (end - start) / 1000000 )) ms, descriptor set $(wc -c < "$log.pb") bytes," \
   "$(grep -c ': warning: ' "$log") warnings (protoc 35 reports the same unused imports)"
+# protoc 35's descriptor set is too large to commit; its digest stands in
+# (scripts/regen-corpus-digest.sh writes it).
+expected=$(cat "$root/fixtures/goldens/protoc35/googleapis.digest")
+actual=$("$diff_tool" --digest "$log.pb")
 rm -f "$log" "$log.pb"
+if [ "$expected" != "$actual" ]; then
+  echo "googleapis: descriptor set differs from protoc 35's: expected $expected, got $actual" >&2
+  exit 1
+fi
+echo "googleapis: descriptor set equal to protoc 35's ($actual)"
 
 echo "protobuf: $(wc -l < "$corpus/protobuf-files.txt") files, one run each"
 failed=0
