@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use super::pb;
 use crate::semantics::options::{Interpreted, Target, FILE_OPTIONS};
 use crate::semantics::symbols::{for_each_nested_message, join, map_entry_name, NestedRef};
+use crate::semantics::types::scalar as scalar_type;
 use crate::semantics::{symbols::SymbolKind, ResolvedType};
 use crate::source::{FileId, SourceFile};
 use crate::syntax::ast::{self, Syntax};
@@ -132,28 +133,6 @@ pub fn c_escape(bytes: &[u8]) -> String {
         }
     }
     out
-}
-
-fn scalar_type(scalar: ast::ScalarType) -> pb::field_descriptor_proto::Type {
-    use ast::ScalarType as S;
-    use pb::field_descriptor_proto::Type;
-    match scalar {
-        S::Double => Type::Double,
-        S::Float => Type::Float,
-        S::Int64 => Type::Int64,
-        S::Uint64 => Type::Uint64,
-        S::Int32 => Type::Int32,
-        S::Fixed64 => Type::Fixed64,
-        S::Fixed32 => Type::Fixed32,
-        S::Bool => Type::Bool,
-        S::String => Type::String,
-        S::Bytes => Type::Bytes,
-        S::Uint32 => Type::Uint32,
-        S::Sfixed32 => Type::Sfixed32,
-        S::Sfixed64 => Type::Sfixed64,
-        S::Sint32 => Type::Sint32,
-        S::Sint64 => Type::Sint64,
-    }
 }
 
 fn label(label: Option<(ast::Label, crate::source::Span)>) -> pb::field_descriptor_proto::Label {

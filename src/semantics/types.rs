@@ -119,7 +119,8 @@ impl TypeModel {
     }
 }
 
-fn scalar(scalar: ast::ScalarType) -> Type {
+/// The descriptor type of a scalar type keyword.
+pub fn scalar(scalar: ast::ScalarType) -> Type {
     use ast::ScalarType as S;
     match scalar {
         S::Double => Type::Double,
