@@ -144,6 +144,13 @@ fn label(label: Option<(ast::Label, crate::source::Span)>) -> pb::field_descript
     }
 }
 
+fn visibility_value(visibility: ast::Visibility) -> i32 {
+    match visibility {
+        ast::Visibility::Local => pb::SymbolVisibility::VisibilityLocal as i32,
+        ast::Visibility::Export => pb::SymbolVisibility::VisibilityExport as i32,
+    }
+}
+
 fn range_end(range: &ast::Range, max: i32) -> i32 {
     match range.end {
         ast::RangeEnd::Single => range.start.as_i32().wrapping_add(1),
@@ -191,6 +198,26 @@ impl<'a> Builder<'a> {
 
     fn resolved(&self, name: &ast::FullIdent) -> Option<&ResolvedType> {
         self.resolved.get(&(self.file, name.span.start))
+    }
+
+    /// A type reference as protoc writes it: `.full.name` once resolved.
+    fn type_ref(&self, name: &ast::FullIdent) -> String {
+        match self.resolved(name) {
+            Some(resolved) => format!(".{}", resolved.full_name),
+            None => self.full_ident(name),
+        }
+    }
+
+    /// The names of a `reserved` statement of names.
+    fn reserved_names(&self, kind: &ast::ReservedKind) -> Vec<String> {
+        match kind {
+            ast::ReservedKind::Ranges(_) => Vec::new(),
+            ast::ReservedKind::Strings(names) => names
+                .iter()
+                .map(|n| String::from_utf8_lossy(&n.value).into_owned())
+                .collect(),
+            ast::ReservedKind::Idents(names) => names.iter().map(|n| self.text(n.span)).collect(),
+        }
     }
 
     pub fn file(&self, ast: &ast::File) -> pb::FileDescriptorProto {
@@ -285,10 +312,7 @@ impl<'a> Builder<'a> {
             ..Default::default()
         };
         if let Some((v, _)) = visibility {
-            proto.visibility = Some(match v {
-                ast::Visibility::Local => pb::SymbolVisibility::VisibilityLocal as i32,
-                ast::Visibility::Export => pb::SymbolVisibility::VisibilityExport as i32,
-            });
+            proto.visibility = Some(visibility_value(v));
         }
         let max_number = if self.is_message_set(items) {
             i32::MAX
@@ -359,14 +383,7 @@ impl<'a> Builder<'a> {
                                 });
                         }
                     }
-                    ast::ReservedKind::Strings(names) => proto.reserved_name.extend(
-                        names
-                            .iter()
-                            .map(|n| String::from_utf8_lossy(&n.value).into_owned()),
-                    ),
-                    ast::ReservedKind::Idents(names) => proto
-                        .reserved_name
-                        .extend(names.iter().map(|n| self.text(n.span))),
+                    names => proto.reserved_name.extend(self.reserved_names(names)),
                 },
                 _ => {}
             }
@@ -473,10 +490,7 @@ impl<'a> Builder<'a> {
             }
         }
         if let Some(extend) = extend {
-            proto.extendee = Some(match self.resolved(&extend.extendee) {
-                Some(resolved) => format!(".{}", resolved.full_name),
-                None => self.full_ident(&extend.extendee),
-            });
+            proto.extendee = Some(self.type_ref(&extend.extendee));
         }
         if self.syntax == Syntax::Proto3 && matches!(field.label, Some((ast::Label::Optional, _))) {
             proto.proto3_optional = Some(true);
@@ -540,10 +554,7 @@ impl<'a> Builder<'a> {
             ..Default::default()
         };
         if let Some(extend) = extend {
-            proto.extendee = Some(match self.resolved(&extend.extendee) {
-                Some(resolved) => format!(".{}", resolved.full_name),
-                None => self.full_ident(&extend.extendee),
-            });
+            proto.extendee = Some(self.type_ref(&extend.extendee));
         }
         if let Some((json, _)) = &group.options.json_name {
             proto.json_name = Some(String::from_utf8_lossy(&json.value).into_owned());
@@ -591,10 +602,7 @@ impl<'a> Builder<'a> {
             ..Default::default()
         };
         if let Some((v, _)) = e.visibility {
-            proto.visibility = Some(match v {
-                ast::Visibility::Local => pb::SymbolVisibility::VisibilityLocal as i32,
-                ast::Visibility::Export => pb::SymbolVisibility::VisibilityExport as i32,
-            });
+            proto.visibility = Some(visibility_value(v));
         }
         for item in &e.items {
             match item {
@@ -620,14 +628,7 @@ impl<'a> Builder<'a> {
                             );
                         }
                     }
-                    ast::ReservedKind::Strings(names) => proto.reserved_name.extend(
-                        names
-                            .iter()
-                            .map(|n| String::from_utf8_lossy(&n.value).into_owned()),
-                    ),
-                    ast::ReservedKind::Idents(names) => proto
-                        .reserved_name
-                        .extend(names.iter().map(|n| self.text(n.span))),
+                    names => proto.reserved_name.extend(self.reserved_names(names)),
                 },
                 ast::EnumItem::Option(_) => {}
             }
@@ -643,10 +644,7 @@ impl<'a> Builder<'a> {
         };
         for item in &s.items {
             if let ast::ServiceItem::Rpc(rpc) = item {
-                let type_name = |side: &ast::RpcType| match self.resolved(&side.name) {
-                    Some(resolved) => format!(".{}", resolved.full_name),
-                    None => self.full_ident(&side.name),
-                };
+                let type_name = |side: &ast::RpcType| self.type_ref(&side.name);
                 proto.method.push(pb::MethodDescriptorProto {
                     name: Some(self.text(rpc.name.span)),
                     input_type: Some(type_name(&rpc.input)),

@@ -145,7 +145,7 @@ impl Edition {
 pub struct File {
     pub syntax_decl: Option<SyntaxDecl>,
     pub items: Vec<Item>,
-    /// Comments before the first declaration that are detached from it.
+    /// The whole file.
     pub span: Span,
 }
 
