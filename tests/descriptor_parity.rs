@@ -1,7 +1,7 @@
 //! Descriptor sets equal to protoc 35's: every accepted fixture of
-//! fixtures/descriptors, compiled with `--include-imports`, decodes to the
-//! same FileDescriptorSet as protoc's golden
-//! (fixtures/goldens/protoc35/descriptors/valid/<name>.pb).
+//! fixtures/{descriptors,semantics,validation}, compiled with
+//! `--include-imports`, decodes to the same FileDescriptorSet as protoc's
+//! golden (fixtures/goldens/protoc35/<suite>/valid/<name>.pb).
 
 mod common;
 
@@ -26,13 +26,16 @@ fn first_difference(expected: &str, actual: &str) -> String {
     )
 }
 
-#[test]
-fn descriptor_sets_match_protoc() {
-    let dir = common::root().join("fixtures/descriptors/valid");
-    let goldens = common::root().join("fixtures/goldens/protoc35/descriptors/valid");
+/// Compares every valid fixture of `suite` with its golden; returns how
+/// many were compared.
+fn suite_matches_protoc(suite: &str) -> usize {
+    let dir = common::root().join("fixtures").join(suite).join("valid");
+    let goldens = common::root()
+        .join("fixtures/goldens/protoc35")
+        .join(suite)
+        .join("valid");
     let mut failures = Vec::new();
     let fixtures = common::protos(&dir);
-    assert!(fixtures.len() >= 10);
     for proto in &fixtures {
         let stem = proto.file_stem().unwrap().to_string_lossy().into_owned();
         let golden_bytes = std::fs::read(goldens.join(format!("{stem}.pb")))
@@ -63,4 +66,20 @@ fn descriptor_sets_match_protoc() {
         fixtures.len(),
         failures.join("\n\n")
     );
+    fixtures.len()
+}
+
+#[test]
+fn descriptor_fixtures_match_protoc() {
+    assert!(suite_matches_protoc("descriptors") >= 10);
+}
+
+#[test]
+fn semantics_fixtures_match_protoc() {
+    assert!(suite_matches_protoc("semantics") >= 4);
+}
+
+#[test]
+fn validation_fixtures_match_protoc() {
+    assert!(suite_matches_protoc("validation") >= 15);
 }

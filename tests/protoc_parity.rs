@@ -61,10 +61,19 @@ fn parity(suite: &str, full_pipeline: bool) -> usize {
                 proto.display(),
                 golden.exit
             );
-            let ours = if full_pipeline {
+            let (ours, primary_line) = if full_pipeline {
                 first_error_of_compile(&dir, &proto)
             } else {
-                common::check(&proto).first_error_line().unwrap_or_default()
+                let checked = common::check(&proto);
+                let first = checked.errors().first().map(|d| {
+                    let line = checked
+                        .sources
+                        .get(d.file())
+                        .line_col(d.primary.span.start)
+                        .line;
+                    (protoc_line(&checked.sources, d), line as usize + 1)
+                });
+                first.map_or((String::new(), None), |(l, p)| (l, Some(p)))
             };
             let our_exit = if ours.is_empty() { 0 } else { 1 };
             if our_exit != golden.exit || ours != golden.first_error {
@@ -72,6 +81,15 @@ fn parity(suite: &str, full_pipeline: bool) -> usize {
                     "{kind}/{stem}.proto\n  protoc: exit {} {}\n  ours:   exit {our_exit} {ours}",
                     golden.exit, golden.first_error
                 ));
+            } else if let (Some(protoc_line), Some(primary)) =
+                (protoc_line_number(&golden.first_error, &stem), primary_line)
+            {
+                // Our label may sit elsewhere on the line, never on another.
+                if protoc_line != primary {
+                    mismatches.push(format!(
+                        "{kind}/{stem}.proto: primary label on line {primary}, protoc names line {protoc_line}"
+                    ));
+                }
             }
             checked_count += 1;
         }
@@ -85,9 +103,17 @@ fn parity(suite: &str, full_pipeline: bool) -> usize {
     checked_count
 }
 
+/// The line protoc names in `first_error` when it names one in the
+/// fixture itself.
+fn protoc_line_number(first_error: &str, stem: &str) -> Option<usize> {
+    let rest = first_error.strip_prefix(&format!("{stem}.proto:"))?;
+    rest.split(':').next()?.parse().ok()
+}
+
 /// Our first error line, as protoc prints it when run from the fixture's
-/// directory (paths relative to it).
-fn first_error_of_compile(dir: &Path, proto: &Path) -> String {
+/// directory (paths relative to it), and the line of its primary label
+/// when that is in the fixture itself.
+fn first_error_of_compile(dir: &Path, proto: &Path) -> (String, Option<usize>) {
     let compilation = compile::compile(&compile::Options {
         include_paths: vec![
             dir.display().to_string(),
@@ -96,12 +122,16 @@ fn first_error_of_compile(dir: &Path, proto: &Path) -> String {
         inputs: vec![proto.display().to_string()],
     });
     let prefix = format!("{}/", dir.display());
-    compilation
-        .diagnostics
-        .iter()
-        .find(|d| d.is_error())
-        .map(|d| protoc_line(&compilation.sources, d).replace(&prefix, ""))
-        .unwrap_or_default()
+    let Some(first) = compilation.diagnostics.iter().find(|d| d.is_error()) else {
+        return (String::new(), None);
+    };
+    let file = compilation.sources.get(first.file());
+    let primary_line = (Path::new(file.name()) == proto.strip_prefix(dir).unwrap_or(proto))
+        .then(|| file.line_col(first.primary.span.start).line as usize + 1);
+    (
+        protoc_line(&compilation.sources, first).replace(&prefix, ""),
+        primary_line,
+    )
 }
 
 #[test]
@@ -119,4 +149,10 @@ fn semantics_fixtures_match_protoc() {
 #[test]
 fn descriptor_fixtures_match_protoc_verdicts() {
     parity("descriptors", true);
+}
+
+#[test]
+fn validation_fixtures_match_protoc() {
+    let count = parity("validation", true);
+    assert!(count > 80, "only {count} validation fixtures");
 }

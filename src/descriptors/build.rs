@@ -10,14 +10,12 @@ use std::collections::HashMap;
 
 use super::pb;
 use crate::semantics::options::{Interpreted, Target, FILE_OPTIONS};
+use crate::semantics::shape::{enum_range_end, is_message_set, json_name, range_end, range_max};
 use crate::semantics::symbols::{for_each_nested_message, join, map_entry_name, NestedRef};
 use crate::semantics::types::scalar as scalar_type;
 use crate::semantics::{symbols::SymbolKind, ResolvedType};
 use crate::source::{FileId, SourceFile};
 use crate::syntax::ast::{self, Syntax};
-
-/// The largest field number.
-const MAX_FIELD_NUMBER: i32 = (1 << 29) - 1;
 
 pub struct Builder<'a> {
     source: &'a SourceFile,
@@ -25,23 +23,6 @@ pub struct Builder<'a> {
     resolved: &'a HashMap<(FileId, u32), ResolvedType>,
     options: &'a Interpreted,
     syntax: Syntax,
-}
-
-/// protoc's `ToJsonName`: drop underscores, capitalizing what follows.
-pub fn json_name(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut capitalize = false;
-    for c in name.chars() {
-        if c == '_' {
-            capitalize = true;
-        } else if capitalize {
-            out.push(c.to_ascii_uppercase());
-            capitalize = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 /// `%.{precision}g`, as C formats it.
@@ -148,14 +129,6 @@ fn visibility_value(visibility: ast::Visibility) -> i32 {
     match visibility {
         ast::Visibility::Local => pb::SymbolVisibility::VisibilityLocal as i32,
         ast::Visibility::Export => pb::SymbolVisibility::VisibilityExport as i32,
-    }
-}
-
-fn range_end(range: &ast::Range, max: i32) -> i32 {
-    match range.end {
-        ast::RangeEnd::Single => range.start.as_i32().wrapping_add(1),
-        ast::RangeEnd::Int(end) => end.as_i32().wrapping_add(1),
-        ast::RangeEnd::Max(_) => max,
     }
 }
 
@@ -314,11 +287,7 @@ impl<'a> Builder<'a> {
         if let Some((v, _)) = visibility {
             proto.visibility = Some(visibility_value(v));
         }
-        let max_number = if self.is_message_set(items) {
-            i32::MAX
-        } else {
-            MAX_FIELD_NUMBER + 1
-        };
+        let max_number = range_max(is_message_set(self.source, items));
         // Fields, with oneof indexes; nested types in declaration order.
         for item in items {
             match item {
@@ -400,19 +369,6 @@ impl<'a> Builder<'a> {
             self.synthetic_oneofs(&mut proto);
         }
         proto
-    }
-
-    /// `option message_set_wire_format = true;`, which moves `max` to
-    /// 2^31-1 in ranges, as protoc's parser does.
-    fn is_message_set(&self, items: &[ast::MessageItem]) -> bool {
-        items.iter().any(|item| match item {
-            ast::MessageItem::Option(o) => {
-                matches!(o.name.parts.as_slice(),
-                    [ast::OptionNamePart::Field(n)] if self.text(n.span) == "message_set_wire_format")
-                    && matches!(o.value.kind, ast::ValueKind::Ident(v) if self.text(v.span) == "true")
-            }
-            _ => false,
-        })
     }
 
     /// protoc's synthetic oneofs for proto3 `optional`: `_name`, prefixed
@@ -569,12 +525,25 @@ impl<'a> Builder<'a> {
             return pb::DescriptorProto::default();
         };
         let entry_name = map_entry_name(&self.text(field.name.span));
+        // protoc's parser copies the map field's features to the key and
+        // value fields.
+        let side_options = self
+            .options::<pb::FieldOptions>(field.name.span.start, Target::Field)
+            .and_then(|options| options.known.features)
+            .map(|features| pb::WithUnknown {
+                known: pb::FieldOptions {
+                    features: Some(features),
+                    ..Default::default()
+                },
+                unknown: Vec::new(),
+            });
         let side = |name: &str, number: i32, ty: &ast::FieldType| {
             let mut proto = pb::FieldDescriptorProto {
                 name: Some(name.to_owned()),
                 number: Some(number),
                 label: Some(pb::field_descriptor_proto::Label::Optional as i32),
                 json_name: Some(name.to_owned()),
+                options: side_options.clone(),
                 ..Default::default()
             };
             self.set_type(&mut proto, ty);
@@ -614,16 +583,10 @@ impl<'a> Builder<'a> {
                 ast::EnumItem::Reserved(r) => match &r.kind {
                     ast::ReservedKind::Ranges(ranges) => {
                         for range in ranges {
-                            // Enum ranges are inclusive.
-                            let end = match range.end {
-                                ast::RangeEnd::Single => range.start.as_i32(),
-                                ast::RangeEnd::Int(end) => end.as_i32(),
-                                ast::RangeEnd::Max(_) => i32::MAX,
-                            };
                             proto.reserved_range.push(
                                 pb::enum_descriptor_proto::EnumReservedRange {
                                     start: Some(range.start.as_i32()),
-                                    end: Some(end),
+                                    end: Some(enum_range_end(range)),
                                 },
                             );
                         }
@@ -664,14 +627,6 @@ impl<'a> Builder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn json_names_like_protoc() {
-        assert_eq!(json_name("foo_bar_baz"), "fooBarBaz");
-        assert_eq!(json_name("_foo"), "Foo");
-        assert_eq!(json_name("foo__bar"), "fooBar");
-        assert_eq!(json_name("FooBar"), "FooBar");
-    }
 
     #[test]
     fn doubles_like_simple_dtoa() {

@@ -146,9 +146,60 @@ codes! {
     /// A group in a proto3 file.
     GroupInProto3 = "E3011", "group-in-proto3";
 
+    // Validation errors: protoc's descriptor rules.
+    /// A field or extension number of zero or less, or above 2^29-1.
+    FieldNumberOutOfRange = "E3012", "field-number-out-of-range";
+    /// A field number in 19000-19999, kept for the protobuf implementation.
+    ImplementationReservedNumber = "E3013", "implementation-reserved-number";
+    /// Two fields of a message with the same number.
+    DuplicateFieldNumber = "E3014", "duplicate-field-number";
+    /// A field or enum value using a reserved number or name.
+    UsesReserved = "E3015", "uses-reserved";
+    /// A reserved or extension range that is empty, backwards or below 1.
+    InvalidRange = "E3016", "invalid-range";
+    /// Overlapping ranges, or a name reserved twice.
+    OverlappingRanges = "E3017", "overlapping-ranges";
+    /// An extension number outside every extension range of its extendee.
+    ExtensionNotInRange = "E3018", "extension-not-in-range";
+    /// Two extensions of one message with the same number.
+    DuplicateExtensionNumber = "E3019", "duplicate-extension-number";
+    /// Two fields whose JSON names clash, or an invalid custom JSON name.
+    JsonNameConflict = "E3020", "json-name-conflict";
+    /// An open enum whose first value is not zero.
+    EnumFirstValueNotZero = "E3021", "enum-first-value-not-zero";
+    /// Two enum values with one number, without `allow_alias`.
+    EnumAliasNotAllowed = "E3022", "enum-alias-not-allowed";
+    /// Enum values whose names clash once the prefix and case are dropped.
+    EnumValueNameConflict = "E3023", "enum-value-name-conflict";
+    /// An enum with no values.
+    EmptyEnum = "E3024", "empty-enum";
+    /// A map key of a type that cannot be a key, or an enum map value
+    /// whose first value is not zero.
+    InvalidMapType = "E3025", "invalid-map-type";
+    /// A map's synthesized entry message used as a field type.
+    MapEntryAsType = "E3026", "map-entry-as-type";
+    /// Something proto3 does not allow: `required`, `default`, extension
+    /// ranges, MessageSets, extensions other than options, closed enums.
+    NotAllowedInProto3 = "E3027", "not-allowed-in-proto3";
+    /// A default value that the field's message or enum type cannot take.
+    InvalidDefault = "E3028", "invalid-default";
+    /// A field option on a field it does not apply to (`packed`, `lazy`,
+    /// `json_name` on an extension), or a required extension.
+    InvalidFieldOption = "E3029", "invalid-field-option";
+    /// A MessageSet with fields, or an extension of one that is not an
+    /// optional message.
+    MessageSetRule = "E3030", "message-set-rule";
+    /// A `features` setting the element cannot take under editions.
+    InvalidFeature = "E3031", "invalid-feature";
+
     // Warnings.
     /// An import nothing in the file uses.
     UnusedImport = "W3001", "unused-import";
+    /// A JSON name clash that protoc tolerates under
+    /// `json_format = LEGACY_BEST_EFFORT` (proto2's default).
+    LegacyJsonNameConflict = "W3002", "legacy-json-name-conflict";
+    /// An extension number another file already uses for the same message.
+    ExtensionNumberReused = "W3003", "extension-number-reused";
     /// A file with no `syntax` or `edition` statement.
     MissingSyntax = "W2001", "missing-syntax";
     /// A reserved name string that is not an identifier.

@@ -121,6 +121,12 @@ impl Diagnostic {
         self
     }
 
+    /// protoc prints this diagnostic without a line and column.
+    pub fn protoc_unpositioned(mut self) -> Diagnostic {
+        self.protoc_offset = None;
+        self
+    }
+
     pub fn label(mut self, message: impl Into<String>) -> Diagnostic {
         self.primary.message = message.into();
         self

@@ -315,7 +315,7 @@ impl<'a> Checker<'a> {
 }
 
 /// Levenshtein distance, ignoring ASCII case (a case slip is no distance).
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(super) fn edit_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();

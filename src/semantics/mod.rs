@@ -12,8 +12,10 @@
 mod check;
 pub mod options;
 pub mod resolve;
+pub mod shape;
 pub mod symbols;
 pub mod types;
+mod validate;
 
 use std::collections::{HashMap, HashSet};
 
@@ -77,6 +79,10 @@ struct Analyzer<'a> {
     reported_missing: HashSet<String>,
     /// Files named on the command line: only they get unused-import warnings.
     direct: HashSet<FileId>,
+    /// What validation needs to know of files already built.
+    registry: validate::Registry,
+    /// Diagnostics protoc reports after building every file.
+    deferred: Vec<Diagnostic>,
 }
 
 /// Checks `inputs` (the command-line files) and everything they import.
@@ -94,10 +100,14 @@ pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) 
         diagnostics: Vec::new(),
         reported_missing: HashSet::new(),
         direct: inputs.iter().copied().collect(),
+        registry: validate::Registry::default(),
+        deferred: Vec::new(),
     };
     for &input in inputs {
         analyzer.visit(input);
     }
+    let deferred = std::mem::take(&mut analyzer.deferred);
+    analyzer.diagnostics.extend(deferred);
     let ok = analyzer
         .state
         .iter()
@@ -183,7 +193,21 @@ impl<'a> Analyzer<'a> {
             );
             checker.file(input.ast);
             let mut used = checker.used_files;
-            self.diagnostics.extend(checker.diagnostics);
+            let link_diagnostics = checker.diagnostics;
+            // protoc validates while building (before names are resolved),
+            // while cross-linking, and after interpreting options.
+            let mut validator = validate::Validator::new(
+                self.sources.get(id),
+                id,
+                input.ast,
+                &self.resolved,
+                &mut self.registry,
+            );
+            validator.build();
+            self.diagnostics.append(&mut validator.diagnostics);
+            self.diagnostics.extend(link_diagnostics);
+            validator.link();
+            self.diagnostics.append(&mut validator.diagnostics);
             // protoc interprets options after cross-linking the whole file.
             types::Builder {
                 model: &mut self.types,
@@ -204,10 +228,16 @@ impl<'a> Analyzer<'a> {
             interpreter.file(input.ast);
             used.extend(interpreter.used_files);
             self.diagnostics.extend(interpreter.diagnostics);
+            validator.options();
+            self.diagnostics.append(&mut validator.diagnostics);
+            let reserved_numbers = validator.implementation_reserved();
             if input.ast.syntax() == ast::Syntax::Proto3 {
                 self.proto3_groups(id, input.ast);
             }
-            if self.direct.contains(&id) {
+            // protoc skips both when the file has errors.
+            let built = self.error_count() == errors_before;
+            if built && self.direct.contains(&id) {
+                self.deferred.extend(reserved_numbers);
                 self.unused_imports(id, &imports, &input.imports, &used);
             }
         }

@@ -301,14 +301,27 @@ impl<'a> Collector<'a> {
         for_each_nested_message(items, &mut |nested| match nested {
             NestedRef::Message(m) => self.message(&full, m.name, &m.body.items),
             NestedRef::Group(g) => self.message(&full, g.name, &g.body.items),
-            NestedRef::MapEntry(f) => {
-                let entry = join(&full, &map_entry_name(&self.text(f.name)));
-                self.add(join(&entry, "key"), SymbolKind::Field, f.name.span);
-                self.add(join(&entry, "value"), SymbolKind::Field, f.name.span);
-                self.add(entry, SymbolKind::Message, f.name.span);
-            }
+            NestedRef::MapEntry(f) => self.map_entry(&full, f),
         });
         self.add(full, SymbolKind::Message, name.span);
+    }
+
+    /// The entry message a map field synthesizes. It has no position in
+    /// the source, so protoc reports its conflicts without one.
+    fn map_entry(&mut self, scope: &str, field: &ast::Field) {
+        let field_name = self.text(field.name);
+        let entry_name = map_entry_name(&field_name);
+        let entry = join(scope, &entry_name);
+        let reported = self.diagnostics.len();
+        self.add(join(&entry, "key"), SymbolKind::Field, field.name.span);
+        self.add(join(&entry, "value"), SymbolKind::Field, field.name.span);
+        self.add(entry, SymbolKind::Message, field.name.span);
+        for diagnostic in &mut self.diagnostics[reported..] {
+            diagnostic.protoc_offset = None;
+            diagnostic.notes.push(format!(
+                "map field `{field_name}` synthesizes a nested message named `{entry_name}`"
+            ));
+        }
     }
 
     /// Values first, then the enum, as protoc's `BuildEnum` adds them.

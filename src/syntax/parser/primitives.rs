@@ -170,7 +170,8 @@ pub(crate) fn end_decl<'a>(
 }
 
 /// The `;` ending a declaration described by `what`: on failure, the
-/// label sits right after the previous token, where the `;` belongs.
+/// primary label is on the token protoc names, and a second label and the
+/// fix sit right after the previous token, where the `;` belongs.
 pub(crate) fn semicolon<'a>(i: In<'a>, what: &str) -> PResult<'a, (Span, Option<Comments>)> {
     end_decl(i, b';', true).map_err(|_| {
         let found = describe(i.ctx, i.idx);
@@ -178,13 +179,12 @@ pub(crate) fn semicolon<'a>(i: In<'a>, what: &str) -> PResult<'a, (Span, Option<
         let diagnostic = Diagnostic::error(
             Code::UnexpectedToken,
             i.ctx.file,
-            Span::point(after),
+            i.current().span,
             format!("expected `;` after {what}, found {found}"),
         )
         .protoc("Expected \";\".")
-        .protoc_at(i.current().span.start)
-        .label("expected `;` here")
-        .secondary(i.current().span, "unexpected token")
+        .label("expected `;` before this")
+        .secondary(Span::point(after), "add `;` here")
         .fix(Span::point(after), ";");
         fail_with(i, diagnostic)
     })
