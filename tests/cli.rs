@@ -132,3 +132,64 @@ fn argument_files_expand_one_argument_per_line() {
     std::fs::remove_dir_all(&dir).unwrap();
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }
+
+/// A scratch directory under the target dir, emptied first.
+fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn write(path: &std::path::Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// Well-known types come from an installed copy (here, `$PROTOC_INCLUDE`)
+/// when no include path has them, and a user's `-I` copy wins over it.
+#[test]
+fn well_known_types_need_no_include_path() {
+    let dir = scratch("well-known");
+    // Small stand-ins for the installed files: only their presence matters.
+    let installed = dir.join("installed/google/protobuf");
+    write(
+        &installed.join("descriptor.proto"),
+        "syntax = \"proto2\";\npackage google.protobuf;\n",
+    );
+    write(
+        &installed.join("timestamp.proto"),
+        "syntax = \"proto3\";\npackage google.protobuf;\nmessage Timestamp { int64 seconds = 1; }\n",
+    );
+    write(
+        &dir.join("user/google/protobuf/timestamp.proto"),
+        "syntax = \"proto3\";\npackage google.protobuf;\nmessage Timestamp { int64 user_copy = 1; }\n",
+    );
+    write(
+        &dir.join("src/uses.proto"),
+        "syntax = \"proto3\";\nimport \"google/protobuf/timestamp.proto\";\n\
+         message M { google.protobuf.Timestamp at = 1; }\n",
+    );
+    let run = |include: &[&str]| {
+        let mut args = vec!["compile", "--include-imports", "-o", "out.pb"];
+        args.extend_from_slice(include);
+        args.push("uses.proto");
+        let output = Command::new(env!("CARGO_BIN_EXE_protoc-rs"))
+            .args(&args)
+            .env("PROTOC_INCLUDE", dir.join("installed"))
+            .current_dir(dir.join("src"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        std::fs::read(dir.join("src/out.pb")).unwrap()
+    };
+    let installed_set = run(&["-I", "."]);
+    assert!(contains(&installed_set, b"seconds"));
+    let user_set = run(&["-I", ".", "-I", "../user"]);
+    assert!(contains(&user_set, b"user_copy"));
+    assert!(!contains(&user_set, b"seconds"));
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}

@@ -5,6 +5,7 @@
 //! stage over all of them.
 
 pub mod source_tree;
+pub mod well_known;
 
 use std::collections::{HashMap, HashSet};
 

@@ -7,6 +7,8 @@
 
 use std::path::Path;
 
+use super::well_known;
+
 #[derive(Clone, Debug)]
 struct Mapping {
     virtual_path: String,
@@ -109,12 +111,17 @@ impl SourceTree {
         SourceTree { mappings }
     }
 
-    /// The disk path of the first include path holding `virtual_name`.
+    /// The disk path of the first include path holding `virtual_name`;
+    /// failing that, for a well-known type, its installed copy (protoc's
+    /// own include directory comes last the same way).
     pub fn virtual_to_disk(&self, virtual_name: &str) -> Option<String> {
-        self.mappings.iter().find_map(|mapping| {
-            let disk = apply_mapping(virtual_name, &mapping.virtual_path, &mapping.disk_path)?;
-            disk_file_exists(&disk).then_some(disk)
-        })
+        self.mappings
+            .iter()
+            .find_map(|mapping| {
+                let disk = apply_mapping(virtual_name, &mapping.virtual_path, &mapping.disk_path)?;
+                disk_file_exists(&disk).then_some(disk)
+            })
+            .or_else(|| well_known_to_disk(virtual_name))
     }
 
     /// protoc's rule for a file named on the command line: a path that does
@@ -154,6 +161,15 @@ impl SourceTree {
         }
         Ok((virtual_name, input.to_owned()))
     }
+}
+
+/// An installed copy of a `google/protobuf/` file, when one exists.
+fn well_known_to_disk(virtual_name: &str) -> Option<String> {
+    if !virtual_name.starts_with(well_known::PREFIX) || contains_parent_reference(virtual_name) {
+        return None;
+    }
+    let disk = well_known::root()?.join(virtual_name);
+    disk.is_file().then(|| disk.to_string_lossy().into_owned())
 }
 
 fn disk_file_exists(path: &str) -> bool {

@@ -165,9 +165,17 @@ impl<'a> Analyzer<'a> {
                             format!("cannot find `{name}` in any include path"),
                         )
                         .protoc("File not found.")
-                        .protoc_path(name);
+                        .protoc_path(name.clone());
                         let mut diagnostic = diagnostic;
                         diagnostic.protoc_offset = None;
+                        if name.starts_with("google/protobuf/") {
+                            diagnostic = diagnostic.help(
+                                "well-known types come from an installed protobuf \
+                                 ($PROTOC_INCLUDE, Python's grpcio-tools, /usr/local/include, \
+                                 /usr/include) and none has this file: `pip install \
+                                 grpcio-tools`, install libprotobuf-dev, or pass `-I`",
+                            );
+                        }
                         self.diagnostics.push(diagnostic.label("imported here"));
                     }
                 }

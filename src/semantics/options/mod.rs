@@ -48,6 +48,9 @@ pub struct Interpreter<'a> {
     feature_diagnostics: Vec<Diagnostic>,
     editions: bool,
     pub used_files: HashSet<FileId>,
+    /// Whether the element being interpreted lost an option to
+    /// source-retention stripping.
+    stripped: bool,
 }
 
 /// Why an option was not stored.
@@ -105,6 +108,7 @@ impl<'a> Interpreter<'a> {
             encoded,
             diagnostics: Vec::new(),
             feature_diagnostics: Vec::new(),
+            stripped: false,
             editions: false,
             used_files: HashSet::new(),
         }
@@ -295,6 +299,7 @@ impl<'a> Interpreter<'a> {
         }
         let mut tree = Dyn::default();
         self.check_features_allowed(key, options);
+        self.stripped = false;
         for option in options {
             match self.option(option, target, relative_to, &mut tree) {
                 Ok(()) => {}
@@ -302,7 +307,12 @@ impl<'a> Interpreter<'a> {
                 Err(Failure::Diagnostic(diagnostic)) => self.diagnostics.push(*diagnostic),
             }
         }
-        self.encoded.insert((self.file, key, target), tree.encode());
+        let encoded = tree.encode();
+        // protoc drops an options message that only stripping emptied.
+        if encoded.is_empty() && self.stripped {
+            return;
+        }
+        self.encoded.insert((self.file, key, target), encoded);
     }
 
     /// `features` options belong to editions files only.
@@ -502,6 +512,7 @@ impl<'a> Interpreter<'a> {
         }
         // Source-retention built-in options are stripped, as protoc does.
         if path.iter().any(|f| f.source_retention) {
+            self.stripped = true;
             return Ok(());
         }
         let descriptor = last.descriptor();
