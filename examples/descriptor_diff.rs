@@ -7,7 +7,9 @@
 //!
 //! `--digest` prints an FNV-1a digest of the set's non-`google/protobuf`
 //! files, decoded and re-encoded, so that a committed digest of protoc's
-//! output stands for a descriptor set too large to commit.
+//! output stands for a descriptor set too large to commit; `--digest-all`
+//! digests every file (for protobuf's own test protos, which all live under
+//! `google/protobuf/`).
 
 use prost::Message;
 use protoc_rs::pb::FileDescriptorSet;
@@ -26,11 +28,11 @@ fn fnv1a(bytes: &[u8], mut hash: u64) -> u64 {
     hash
 }
 
-fn digest(set: &FileDescriptorSet) -> String {
+fn digest(set: &FileDescriptorSet, well_known_too: bool) -> String {
     let mut hash = 0xcbf2_9ce4_8422_2325;
     let mut files = 0;
     for file in &set.file {
-        if file.name().starts_with("google/protobuf/") {
+        if !well_known_too && file.name().starts_with("google/protobuf/") {
             continue;
         }
         hash = fnv1a(&file.encode_to_vec(), hash);
@@ -42,8 +44,8 @@ fn digest(set: &FileDescriptorSet) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let [_, flag, path] = args.as_slice() {
-        if flag == "--digest" {
-            println!("{}", digest(&read(path)));
+        if flag == "--digest" || flag == "--digest-all" {
+            println!("{}", digest(&read(path), flag == "--digest-all"));
             return;
         }
     }

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Writes fixtures/goldens/protoc35/googleapis.digest: the digest of protoc
-# 35's descriptor set for every googleapis file (--include_imports), which
-# scripts/corpus-check.sh compares with protoc-rs's. Needs grpcio-tools.
+# Writes fixtures/goldens/protoc35/googleapis.digest, the digest of protoc
+# 35's descriptor set for every googleapis file (--include_imports), and
+# fixtures/goldens/protoc35/protobuf.digests, one digest per protobuf test
+# file compiled alone; scripts/corpus-check.sh compares protoc-rs's output
+# with them. Needs grpcio-tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${CORPUS:-../shared/corpus}
@@ -12,3 +14,12 @@ trap 'rm -rf "$scratch"' EXIT
 cargo run --quiet --release --example descriptor_diff -- --digest "$scratch/set.pb" \
   > fixtures/goldens/protoc35/googleapis.digest
 cat fixtures/goldens/protoc35/googleapis.digest
+
+# protobuf's own test protos, each compiled alone with its imports: one
+# digest per file, of every file of its set.
+while read -r file; do
+  (cd "$corpus/protobuf" && python3 -m grpc_tools.protoc -I . --include_imports \
+    -o "$scratch/one.pb" "$file") 2>/dev/null
+  echo "$file $(cargo run --quiet --release --example descriptor_diff -- --digest-all "$scratch/one.pb")"
+done < "$corpus/protobuf-files.txt" > fixtures/goldens/protoc35/protobuf.digests
+wc -l fixtures/goldens/protoc35/protobuf.digests

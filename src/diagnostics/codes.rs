@@ -120,6 +120,8 @@ codes! {
     MisplacedVisibility = "E2027", "misplaced-visibility";
     /// An aggregate option value that is not valid text format.
     InvalidAggregate = "E2028", "invalid-aggregate";
+    /// A scalar type name edition UNSTABLE replaced, e.g. `sint32`.
+    ObsoleteType = "E2029", "obsolete-type";
 
     // Semantic errors: imports, symbols, names.
     /// Two definitions with the same fully-qualified name.

@@ -125,7 +125,8 @@ options_messages!(
     EnumValueOptions,
     ServiceOptions,
     MethodOptions,
-    ExtensionRangeOptions
+    ExtensionRangeOptions,
+    FeatureSet
 );
 
 impl<T: OptionsMessage> WithUnknown<T> {
@@ -144,6 +145,56 @@ impl<T: OptionsMessage> WithUnknown<T> {
     }
 }
 
+/// Copies one field's value (its key already written) from `buf` to `out`
+/// unchanged; a group is copied through its end tag.
+fn copy_value(
+    tag: u32,
+    wire_type: prost::encoding::WireType,
+    buf: &mut impl prost::bytes::Buf,
+    out: &mut Vec<u8>,
+) -> Result<(), prost::DecodeError> {
+    use prost::encoding::{decode_key, decode_varint, encode_key, encode_varint, WireType};
+    fn take(
+        len: usize,
+        buf: &mut impl prost::bytes::Buf,
+        out: &mut Vec<u8>,
+    ) -> Result<(), prost::DecodeError> {
+        if buf.remaining() < len {
+            return Err(decode_error("buffer underflow"));
+        }
+        let start = out.len();
+        out.resize(start + len, 0);
+        buf.copy_to_slice(&mut out[start..]);
+        Ok(())
+    }
+    match wire_type {
+        WireType::Varint => encode_varint(decode_varint(buf)?, out),
+        WireType::ThirtyTwoBit => take(4, buf, out)?,
+        WireType::SixtyFourBit => take(8, buf, out)?,
+        WireType::LengthDelimited => {
+            let len = decode_varint(buf)?;
+            encode_varint(len, out);
+            take(len as usize, buf, out)?;
+        }
+        WireType::StartGroup => loop {
+            if !buf.has_remaining() {
+                return Err(decode_error("unterminated group"));
+            }
+            let (inner_tag, inner_type) = decode_key(buf)?;
+            encode_key(inner_tag, inner_type, out);
+            if inner_type == WireType::EndGroup {
+                if inner_tag != tag {
+                    return Err(decode_error("mismatched end group"));
+                }
+                break;
+            }
+            copy_value(inner_tag, inner_type, buf, out)?;
+        },
+        WireType::EndGroup => return Err(decode_error("unexpected end group")),
+    }
+    Ok(())
+}
+
 impl<T: OptionsMessage + Send + Sync> Message for WithUnknown<T> {
     fn encode_raw(&self, buf: &mut impl prost::bytes::BufMut) {
         self.known.encode_raw(buf);
@@ -157,35 +208,12 @@ impl<T: OptionsMessage + Send + Sync> Message for WithUnknown<T> {
         buf: &mut impl prost::bytes::Buf,
         ctx: prost::encoding::DecodeContext,
     ) -> Result<(), prost::DecodeError> {
-        use prost::encoding::{decode_varint, encode_key, encode_varint, WireType};
+        use prost::encoding::encode_key;
         if Self::is_known(tag) {
             return self.known.merge_field(tag, wire_type, buf, ctx);
         }
-        let out = &mut self.unknown;
-        encode_key(tag, wire_type, out);
-        let take = |len: usize, buf: &mut dyn prost::bytes::Buf, out: &mut Vec<u8>| {
-            if buf.remaining() < len {
-                return Err(decode_error("buffer underflow"));
-            }
-            let mut chunk = vec![0u8; len];
-            buf.copy_to_slice(&mut chunk);
-            out.extend_from_slice(&chunk);
-            Ok(())
-        };
-        match wire_type {
-            WireType::Varint => encode_varint(decode_varint(buf)?, out),
-            WireType::ThirtyTwoBit => take(4, buf, out)?,
-            WireType::SixtyFourBit => take(8, buf, out)?,
-            WireType::LengthDelimited => {
-                let len = decode_varint(buf)?;
-                encode_varint(len, out);
-                take(len as usize, buf, out)?;
-            }
-            WireType::StartGroup | WireType::EndGroup => {
-                return Err(decode_error("groups in options are not supported"))
-            }
-        }
-        Ok(())
+        encode_key(tag, wire_type, &mut self.unknown);
+        copy_value(tag, wire_type, buf, &mut self.unknown)
     }
 
     fn encoded_len(&self) -> usize {

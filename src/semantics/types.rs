@@ -94,6 +94,8 @@ pub struct TypeModel {
     pub enums: HashMap<String, Vec<(String, i32)>>,
     /// Extensions by full name without the leading dot.
     pub extensions: HashMap<String, FieldInfo>,
+    /// Messages with `message_set_wire_format`, with a leading dot.
+    pub message_sets: std::collections::HashSet<String>,
 }
 
 impl TypeModel {
@@ -276,6 +278,9 @@ impl Builder<'_> {
             FieldRef::Field(f) => fields.push(self.field_info(&full, f, None)),
             FieldRef::Group(g) => fields.push(self.group_info(&full, g, None)),
         });
+        if super::shape::is_message_set(self.sources.get(self.file), items) {
+            self.model.message_sets.insert(format!(".{full}"));
+        }
         self.model.messages.insert(format!(".{full}"), fields);
         for_each_nested_message(items, &mut |nested| match nested {
             NestedRef::Message(m) => self.message(&full, m.name, &m.body.items),

@@ -380,6 +380,37 @@ impl ScalarType {
         })
     }
 
+    /// The type a name stands for under edition UNSTABLE, where the plain
+    /// integer names mean fixed-width encodings and varints are spelt
+    /// `varint32`, `zigzag32`, ...; `Err` holds the replacement of a name
+    /// that edition made obsolete.
+    pub fn from_unstable_name(name: &[u8]) -> Option<Result<ScalarType, &'static str>> {
+        Some(Ok(match name {
+            b"double" => ScalarType::Double,
+            b"float" => ScalarType::Float,
+            b"bool" => ScalarType::Bool,
+            b"string" => ScalarType::String,
+            b"bytes" => ScalarType::Bytes,
+            b"uint64" => ScalarType::Fixed64,
+            b"uint32" => ScalarType::Fixed32,
+            b"int32" => ScalarType::Sfixed32,
+            b"int64" => ScalarType::Sfixed64,
+            b"varint32" => ScalarType::Int32,
+            b"varint64" => ScalarType::Int64,
+            b"uvarint32" => ScalarType::Uint32,
+            b"uvarint64" => ScalarType::Uint64,
+            b"zigzag32" => ScalarType::Sint32,
+            b"zigzag64" => ScalarType::Sint64,
+            b"fixed32" => return Some(Err("uint32")),
+            b"fixed64" => return Some(Err("uint64")),
+            b"sfixed32" => return Some(Err("int32")),
+            b"sfixed64" => return Some(Err("int64")),
+            b"sint32" => return Some(Err("zigzag32")),
+            b"sint64" => return Some(Err("zigzag64")),
+            _ => return None,
+        }))
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             ScalarType::Double => "double",

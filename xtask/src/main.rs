@@ -22,10 +22,11 @@ fn main() {
     }
 }
 
-/// The options messages of descriptor.proto. Fields of these types are
-/// pointed at `crate::pb::raw`, whose types keep the unknown fields (custom
-/// options) that prost would drop.
-const OPTIONS_MESSAGES: [&str; 9] = [
+/// The options messages of descriptor.proto, and `FeatureSet` (whose
+/// extensions are language features such as `pb.cpp`). Their `options` and
+/// `features` fields are pointed at `crate::pb::raw`, whose types keep the
+/// unknown fields (custom options, feature extensions) prost would drop.
+const OPTIONS_MESSAGES: [&str; 10] = [
     "FileOptions",
     "MessageOptions",
     "FieldOptions",
@@ -35,6 +36,7 @@ const OPTIONS_MESSAGES: [&str; 9] = [
     "ServiceOptions",
     "MethodOptions",
     "ExtensionRangeOptions",
+    "FeatureSet",
 ];
 
 fn point_options_at_raw(message: &mut prost_types::DescriptorProto) {
@@ -43,7 +45,8 @@ fn point_options_at_raw(message: &mut prost_types::DescriptorProto) {
             .type_name()
             .trim_start_matches(".google.protobuf.")
             .to_owned();
-        if OPTIONS_MESSAGES.contains(&name.as_str()) && field.name() == "options" {
+        let kept = matches!(field.name(), "options" | "features");
+        if OPTIONS_MESSAGES.contains(&name.as_str()) && kept {
             field.type_name = Some(format!(".google.protobuf.raw.{name}"));
         }
     }

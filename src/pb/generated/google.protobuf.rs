@@ -86,7 +86,7 @@ pub struct ExtensionRangeOptions {
     #[prost(message, repeated, tag = "2")]
     pub declaration: ::prost::alloc::vec::Vec<extension_range_options::Declaration>,
     #[prost(message, optional, tag = "50")]
-    pub features: ::core::option::Option<FeatureSet>,
+    pub features: ::core::option::Option<crate::pb::raw::FeatureSet>,
     #[prost(
         enumeration = "extension_range_options::VerificationState",
         optional,
@@ -412,7 +412,7 @@ pub struct FileOptions {
     #[prost(string, optional, tag = "45")]
     pub ruby_package: ::core::option::Option<::prost::alloc::string::String>,
     #[prost(message, optional, tag = "50")]
-    pub features: ::core::option::Option<FeatureSet>,
+    pub features: ::core::option::Option<crate::pb::raw::FeatureSet>,
     #[prost(message, repeated, tag = "999")]
     pub uninterpreted_option: ::prost::alloc::vec::Vec<UninterpretedOption>,
 }
@@ -472,7 +472,7 @@ pub struct MessageOptions {
     #[prost(bool, optional, tag = "11")]
     pub deprecated_legacy_json_field_conflicts: ::core::option::Option<bool>,
     #[prost(message, optional, tag = "12")]
-    pub features: ::core::option::Option<FeatureSet>,
+    pub features: ::core::option::Option<crate::pb::raw::FeatureSet>,
     #[prost(message, repeated, tag = "999")]
     pub uninterpreted_option: ::prost::alloc::vec::Vec<UninterpretedOption>,
 }
@@ -517,7 +517,7 @@ pub struct FieldOptions {
     #[prost(message, repeated, tag = "20")]
     pub edition_defaults: ::prost::alloc::vec::Vec<field_options::EditionDefault>,
     #[prost(message, optional, tag = "21")]
-    pub features: ::core::option::Option<FeatureSet>,
+    pub features: ::core::option::Option<crate::pb::raw::FeatureSet>,
     #[prost(message, optional, tag = "22")]
     pub feature_support: ::core::option::Option<field_options::FeatureSupport>,
     #[prost(message, repeated, tag = "999")]
@@ -726,7 +726,7 @@ pub mod field_options {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct OneofOptions {
     #[prost(message, optional, tag = "1")]
-    pub features: ::core::option::Option<FeatureSet>,
+    pub features: ::core::option::Option<crate::pb::raw::FeatureSet>,
     #[prost(message, repeated, tag = "999")]
     pub uninterpreted_option: ::prost::alloc::vec::Vec<UninterpretedOption>,
 }
@@ -740,7 +740,7 @@ pub struct EnumOptions {
     #[prost(bool, optional, tag = "6")]
     pub deprecated_legacy_json_field_conflicts: ::core::option::Option<bool>,
     #[prost(message, optional, tag = "7")]
-    pub features: ::core::option::Option<FeatureSet>,
+    pub features: ::core::option::Option<crate::pb::raw::FeatureSet>,
     #[prost(message, repeated, tag = "999")]
     pub uninterpreted_option: ::prost::alloc::vec::Vec<UninterpretedOption>,
 }
@@ -749,7 +749,7 @@ pub struct EnumValueOptions {
     #[prost(bool, optional, tag = "1", default = "false")]
     pub deprecated: ::core::option::Option<bool>,
     #[prost(message, optional, tag = "2")]
-    pub features: ::core::option::Option<FeatureSet>,
+    pub features: ::core::option::Option<crate::pb::raw::FeatureSet>,
     #[prost(bool, optional, tag = "3", default = "false")]
     pub debug_redact: ::core::option::Option<bool>,
     #[prost(message, optional, tag = "4")]
@@ -760,7 +760,7 @@ pub struct EnumValueOptions {
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ServiceOptions {
     #[prost(message, optional, tag = "34")]
-    pub features: ::core::option::Option<FeatureSet>,
+    pub features: ::core::option::Option<crate::pb::raw::FeatureSet>,
     #[prost(bool, optional, tag = "33", default = "false")]
     pub deprecated: ::core::option::Option<bool>,
     #[prost(message, repeated, tag = "999")]
@@ -778,7 +778,7 @@ pub struct MethodOptions {
     )]
     pub idempotency_level: ::core::option::Option<i32>,
     #[prost(message, optional, tag = "35")]
-    pub features: ::core::option::Option<FeatureSet>,
+    pub features: ::core::option::Option<crate::pb::raw::FeatureSet>,
     #[prost(message, repeated, tag = "999")]
     pub uninterpreted_option: ::prost::alloc::vec::Vec<UninterpretedOption>,
 }

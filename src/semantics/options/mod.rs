@@ -511,8 +511,10 @@ impl<'a> Interpreter<'a> {
             )));
         }
         // Source-retention built-in options are stripped, as protoc does.
-        if path.iter().any(|f| f.source_retention) {
+        // protoc strips the field, keeping the messages that lead to it.
+        if let Some(stripped_at) = path.iter().position(|f| f.source_retention) {
             self.stripped = true;
+            tree.touch(&path[..stripped_at]);
             return Ok(());
         }
         let descriptor = last.descriptor();
@@ -555,9 +557,7 @@ impl<'a> Interpreter<'a> {
             ValueKind::Aggregate(aggregate) => {
                 if matches!(last.ty, Type::Message | Type::Group) {
                     self.encode_aggregate(&last.type_name, aggregate)
-                        .map(|payload| {
-                            put_length_delimited(&mut value_bytes, last.number, &payload)
-                        })
+                        .map(|payload| wire::put_message(&mut value_bytes, &last, &payload))
                 } else {
                     encode_scalar(
                         &descriptor,
@@ -585,6 +585,76 @@ impl<'a> Interpreter<'a> {
         Ok(())
     }
 
+    /// A name as written, dots and all.
+    fn full_ident_text(&self, name: &ast::FullIdent) -> String {
+        let parts: Vec<String> = name.parts.iter().map(|p| self.text(p.span)).collect();
+        let dot = if name.leading_dot.is_some() { "." } else { "" };
+        format!("{dot}{}", parts.join("."))
+    }
+
+    /// `[type.googleapis.com/pkg.Msg] { ... }` in a `google.protobuf.Any`:
+    /// the message encoded, with its type URL, as the Any's two fields.
+    fn encode_any(
+        &self,
+        type_name: &str,
+        fields: &[FieldInfo],
+        prefix: crate::source::Span,
+        name: &ast::FullIdent,
+        value: &ast::AggregateValue,
+        tree: &mut Dyn,
+    ) -> Result<(), String> {
+        let message = self.full_ident_text(name);
+        let type_url = format!("{}/{message}", self.text(prefix));
+        let (Some(url_field), Some(value_field), ast::AggregateValue::Message(inner)) = (
+            fields.iter().find(|f| f.name == "type_url"),
+            fields.iter().find(|f| f.name == "value"),
+            value,
+        ) else {
+            return Err(format!(
+                "Error while parsing option value: Message type \"{}\" has no field named \
+                 \"{type_url}\".",
+                type_name.trim_start_matches('.')
+            ));
+        };
+        let payload =
+            self.encode_aggregate(&format!(".{}", message.trim_start_matches('.')), inner)?;
+        let mut url_bytes = Vec::new();
+        put_length_delimited(&mut url_bytes, url_field.number, type_url.as_bytes());
+        tree.insert(std::slice::from_ref(url_field), url_bytes);
+        let mut value_bytes = Vec::new();
+        put_length_delimited(&mut value_bytes, value_field.number, &payload);
+        tree.insert(std::slice::from_ref(value_field), value_bytes);
+        Ok(())
+    }
+
+    /// An extension of a MessageSet: an item group holding the extension's
+    /// number and its message, as protoc writes MessageSets.
+    fn encode_message_set_item(
+        &self,
+        extension: &FieldInfo,
+        value: &ast::AggregateValue,
+        tree: &mut Dyn,
+    ) -> Result<(), String> {
+        let ast::AggregateValue::Message(inner) = value else {
+            return Err("Error while parsing option value: MessageSet items are messages".into());
+        };
+        let payload = self.encode_aggregate(&extension.type_name, inner)?;
+        let mut item = Vec::new();
+        wire::put_tag(&mut item, 1, 3);
+        wire::put_tag(&mut item, 2, 0);
+        wire::put_varint(&mut item, extension.number as u64);
+        put_length_delimited(&mut item, 3, &payload);
+        wire::put_tag(&mut item, 1, 4);
+        let item_field = FieldInfo {
+            number: 1,
+            repeated: true,
+            packed: false,
+            ..extension.clone()
+        };
+        tree.insert(std::slice::from_ref(&item_field), item);
+        Ok(())
+    }
+
     /// A text-format value of message type `type_name`, encoded.
     fn encode_aggregate(
         &self,
@@ -598,17 +668,46 @@ impl<'a> Interpreter<'a> {
         // Fields in number order, repeated scalars packed where the field is.
         let mut tree = Dyn::default();
         for field in &aggregate.fields {
-            let ast::AggregateName::Field(ident) = &field.name else {
-                // Extensions inside aggregates: the custom-options step.
-                continue;
-            };
-            let name = self.text(ident.span);
-            let Some(info) = fields.iter().find(|f| f.name == name) else {
-                return Err(format!(
-                    "Error while parsing option value: Message type \"{}\" has no field named \
-                     \"{name}\".",
-                    type_name.trim_start_matches('.')
-                ));
+            let info = match &field.name {
+                ast::AggregateName::Field(ident) => {
+                    let name = self.text(ident.span);
+                    let Some(info) = fields.iter().find(|f| f.name == name) else {
+                        return Err(format!(
+                            "Error while parsing option value: Message type \"{}\" has no \
+                             field named \"{name}\".",
+                            type_name.trim_start_matches('.')
+                        ));
+                    };
+                    info
+                }
+                ast::AggregateName::Extension {
+                    name,
+                    url_prefix: Some(prefix),
+                    ..
+                } => {
+                    self.encode_any(type_name, fields, *prefix, name, &field.value, &mut tree)?;
+                    continue;
+                }
+                ast::AggregateName::Extension { name, .. } => {
+                    let written = self.full_ident_text(name);
+                    let extension = self
+                        .model
+                        .extensions
+                        .get(written.trim_start_matches('.'))
+                        .filter(|e| e.extendee.as_deref() == Some(type_name));
+                    let Some(extension) = extension else {
+                        return Err(format!(
+                            "Error while parsing option value: Extension \"{written}\" is not \
+                             defined or is not an extension of \"{}\".",
+                            type_name.trim_start_matches('.')
+                        ));
+                    };
+                    if self.model.message_sets.contains(type_name) {
+                        self.encode_message_set_item(extension, &field.value, &mut tree)?;
+                        continue;
+                    }
+                    extension
+                }
             };
             let values: Vec<&ast::AggregateValue> = match &field.value {
                 ast::AggregateValue::List(values, _) => values.iter().collect(),
@@ -619,8 +718,11 @@ impl<'a> Interpreter<'a> {
                     ast::AggregateValue::Message(inner) => {
                         let payload = self.encode_aggregate(&info.type_name, inner)?;
                         let mut bytes = Vec::new();
-                        put_length_delimited(&mut bytes, info.number, &payload);
-                        tree.insert(std::slice::from_ref(info), bytes);
+                        wire::put_message(&mut bytes, info, &payload);
+                        // Checked, then stripped like any source-retention option.
+                        if !info.source_retention {
+                            tree.insert(std::slice::from_ref(info), bytes);
+                        }
                     }
                     ast::AggregateValue::Scalar(scalar) => {
                         let text;
@@ -665,7 +767,9 @@ impl<'a> Interpreter<'a> {
                             self.model,
                             &mut bytes,
                         )?;
-                        tree.insert(std::slice::from_ref(info), bytes);
+                        if !info.source_retention {
+                            tree.insert(std::slice::from_ref(info), bytes);
+                        }
                     }
                     ast::AggregateValue::List(..) => {
                         return Err("Error while parsing option value: nested lists".into())

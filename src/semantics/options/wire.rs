@@ -17,6 +17,18 @@ pub(super) fn put_tag(out: &mut Vec<u8>, number: i32, wire_type: u8) {
     put_varint(out, ((number as u64) << 3) | wire_type as u64);
 }
 
+/// A message value of `field`: length-delimited, or between start and end
+/// group tags when the field is a group.
+pub(super) fn put_message(out: &mut Vec<u8>, field: &FieldInfo, payload: &[u8]) {
+    if field.ty == Type::Group {
+        put_tag(out, field.number, 3);
+        out.extend_from_slice(payload);
+        put_tag(out, field.number, 4);
+    } else {
+        put_length_delimited(out, field.number, payload);
+    }
+}
+
 pub(super) fn put_length_delimited(out: &mut Vec<u8>, number: i32, payload: &[u8]) {
     put_tag(out, number, 2);
     put_varint(out, payload.len() as u64);
@@ -131,6 +143,24 @@ impl Dyn {
         }
     }
 
+    /// Makes the messages along `path` exist, empty unless something else
+    /// sets their fields (protoc keeps the parents of a stripped option).
+    pub(super) fn touch(&mut self, path: &[FieldInfo]) {
+        let Some((first, rest)) = path.split_first() else {
+            return;
+        };
+        let (_, values) = self
+            .fields
+            .entry(first.number)
+            .or_insert_with(|| (first.clone(), Vec::new()));
+        if !matches!(values.last(), Some(DynValue::Message(_))) {
+            values.push(DynValue::Message(Dyn::default()));
+        }
+        if let Some(DynValue::Message(inner)) = values.last_mut() {
+            inner.touch(rest);
+        }
+    }
+
     pub(super) fn encode(&self) -> Vec<u8> {
         let mut out = Vec::new();
         for (number, (info, values)) in &self.fields {
@@ -147,9 +177,7 @@ impl Dyn {
             for value in values {
                 match value {
                     DynValue::Tagged(bytes) => out.extend_from_slice(bytes),
-                    DynValue::Message(inner) => {
-                        put_length_delimited(&mut out, *number, &inner.encode())
-                    }
+                    DynValue::Message(inner) => put_message(&mut out, info, &inner.encode()),
                 }
             }
         }

@@ -12,9 +12,9 @@ use super::{block, enums, file::visibility, options, report_failure, skip_statem
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 use crate::syntax::ast::{
-    Comments, Extend, ExtendItem, Extensions, Field, FieldType, Group, Ident, Label, MapType,
-    Message, MessageBody, MessageItem, Oneof, OneofItem, OptionNamePart, Range, RangeEnd, Reserved,
-    ReservedKind, ScalarType, Visibility,
+    Comments, Edition, Extend, ExtendItem, Extensions, Field, FieldType, Group, Ident, Label,
+    MapType, Message, MessageBody, MessageItem, Oneof, OneofItem, OptionNamePart, Range, RangeEnd,
+    Reserved, ReservedKind, ScalarType, Syntax, Visibility,
 };
 use crate::syntax::token::TokenKind;
 
@@ -230,11 +230,43 @@ fn field_type(i: In<'_>) -> PResult<'_, TypeRef> {
             }
             return Ok((i.next(), TypeRef::Group(token.span)));
         }
-        if let Some(scalar) = ScalarType::from_name(text) {
-            return Ok((
-                i.next(),
-                TypeRef::Field(FieldType::Scalar(scalar, token.span)),
-            ));
+        let scalar = if i.ctx.syntax.get() == Syntax::Editions(Edition::Unstable) {
+            ScalarType::from_unstable_name(text)
+        } else {
+            ScalarType::from_name(text).map(Ok)
+        };
+        match scalar {
+            Some(Ok(scalar)) => {
+                return Ok((
+                    i.next(),
+                    TypeRef::Field(FieldType::Scalar(scalar, token.span)),
+                ));
+            }
+            Some(Err(replacement)) => {
+                let written = String::from_utf8_lossy(text).into_owned();
+                report(
+                    i,
+                    error_here(
+                        i,
+                        Code::ObsoleteType,
+                        &format!("`{written}` is obsolete in edition UNSTABLE"),
+                        &format!(
+                            "Type '{written}' is obsolete in unstable editions, use \
+                             '{replacement}' instead."
+                        ),
+                    )
+                    .help(format!("use `{replacement}`"))
+                    .fix(token.span, replacement),
+                );
+                let scalar = ScalarType::from_unstable_name(replacement.as_bytes())
+                    .and_then(Result::ok)
+                    .unwrap_or(ScalarType::Int32);
+                return Ok((
+                    i.next(),
+                    TypeRef::Field(FieldType::Scalar(scalar, token.span)),
+                ));
+            }
+            None => {}
         }
     }
     let (i, name) = type_name(i)?;
