@@ -1,5 +1,5 @@
 //! Descriptor sets equal to protoc 35's: every accepted fixture of
-//! fixtures/{descriptors,semantics,validation}, compiled with
+//! fixtures/{syntax,descriptors,semantics,validation}, compiled with
 //! `--include-imports`, decodes to the same FileDescriptorSet as protoc's
 //! golden (fixtures/goldens/protoc35/<suite>/valid/<name>.pb).
 
@@ -72,6 +72,11 @@ fn suite_matches_protoc(suite: &str) -> usize {
 #[test]
 fn descriptor_fixtures_match_protoc() {
     assert!(suite_matches_protoc("descriptors") >= 10);
+}
+
+#[test]
+fn syntax_fixtures_match_protoc() {
+    assert!(suite_matches_protoc("syntax") >= 20);
 }
 
 #[test]

@@ -29,11 +29,12 @@ fn read_golden(path: &Path) -> Golden {
     }
 }
 
-/// Checks a suite against its goldens. With `full_pipeline`, each fixture
-/// is compiled as `protoc-rs compile -I <dir> -I <dir>/../valid` would;
-/// otherwise only parsed (the syntax suite, some of whose valid fixtures
-/// import well-known types, which are not built in yet).
-fn parity(suite: &str, full_pipeline: bool) -> usize {
+/// Checks a suite against its goldens, each fixture compiled as
+/// `protoc-rs compile -I <dir> -I <dir>/../valid` would. (Fixtures that
+/// import well-known types live in fixtures/options, which corpus-check
+/// compiles with the corpus's copies, so these tests need no installed
+/// protobuf.)
+fn parity(suite: &str) -> usize {
     let mut mismatches = Vec::new();
     let mut checked_count = 0;
     for kind in ["valid", "invalid"] {
@@ -61,20 +62,7 @@ fn parity(suite: &str, full_pipeline: bool) -> usize {
                 proto.display(),
                 golden.exit
             );
-            let (ours, primary_line) = if full_pipeline {
-                first_error_of_compile(&dir, &proto)
-            } else {
-                let checked = common::check(&proto);
-                let first = checked.errors().first().map(|d| {
-                    let line = checked
-                        .sources
-                        .get(d.file())
-                        .line_col(d.primary.span.start)
-                        .line;
-                    (protoc_line(&checked.sources, d), line as usize + 1)
-                });
-                first.map_or((String::new(), None), |(l, p)| (l, Some(p)))
-            };
+            let (ours, primary_line) = first_error_of_compile(&dir, &proto);
             let our_exit = if ours.is_empty() { 0 } else { 1 };
             if our_exit != golden.exit || ours != golden.first_error {
                 mismatches.push(format!(
@@ -136,23 +124,23 @@ fn first_error_of_compile(dir: &Path, proto: &Path) -> (String, Option<usize>) {
 
 #[test]
 fn syntax_fixtures_match_protoc() {
-    let count = parity("syntax", false);
+    let count = parity("syntax");
     assert!(count > 100, "only {count} syntax fixtures");
 }
 
 #[test]
 fn semantics_fixtures_match_protoc() {
-    let count = parity("semantics", true);
+    let count = parity("semantics");
     assert!(count > 20, "only {count} semantics fixtures");
 }
 
 #[test]
 fn descriptor_fixtures_match_protoc_verdicts() {
-    parity("descriptors", true);
+    parity("descriptors");
 }
 
 #[test]
 fn validation_fixtures_match_protoc() {
-    let count = parity("validation", true);
+    let count = parity("validation");
     assert!(count > 80, "only {count} validation fixtures");
 }
