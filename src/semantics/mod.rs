@@ -188,6 +188,7 @@ impl<'a> Analyzer<'a> {
         }
         self.stack.pop();
         let errors_before = self.error_count();
+        let errors_at = self.diagnostics.len();
         let visible = self.check_imports(id, &imports, &input.imports);
         if self.error_count() == errors_before {
             self.collector.file(id, input.ast);
@@ -234,8 +235,13 @@ impl<'a> Analyzer<'a> {
                 &mut self.options,
             );
             interpreter.file(input.ast);
+            let clean = self.diagnostics[errors_at..].iter().all(|d| !d.is_error());
+            if clean && interpreter.diagnostics.is_empty() {
+                interpreter.check_constraints();
+            }
             used.extend(interpreter.used_files);
             self.diagnostics.extend(interpreter.diagnostics);
+            let misplaced_options = interpreter.target_diagnostics;
             validator.options();
             self.diagnostics.append(&mut validator.diagnostics);
             let reserved_numbers = validator.implementation_reserved();
@@ -245,6 +251,7 @@ impl<'a> Analyzer<'a> {
             // protoc skips both when the file has errors.
             let built = self.error_count() == errors_before;
             if built && self.direct.contains(&id) {
+                self.deferred.extend(misplaced_options);
                 self.deferred.extend(reserved_numbers);
                 self.unused_imports(id, &imports, &input.imports, &used);
             }

@@ -24,6 +24,8 @@ use crate::syntax::literals;
 
 mod wire;
 
+mod constraints;
+
 use wire::{encode_scalar, put_length_delimited, Dyn, Number, Scalar};
 
 /// The key of a file's own options in [`Interpreted`].
@@ -47,10 +49,19 @@ pub struct Interpreter<'a> {
     /// option of the file is interpreted.
     feature_diagnostics: Vec<Diagnostic>,
     editions: bool,
+    /// The file's edition as descriptor.proto numbers it (998 for proto2,
+    /// 999 for proto3).
+    edition: i32,
+    /// Where protoc reports errors on the file's options: the `package`
+    /// statement, when there is one.
+    package_offset: Option<u32>,
+    /// Options set on the wrong kind of element: protoc reports these after
+    /// building, for command-line files only.
+    pub target_diagnostics: Vec<Diagnostic>,
+    /// Each element's options as written (before stripping), for
+    /// [`Interpreter::check_constraints`].
+    written: Vec<(u32, Target, Vec<u8>)>,
     pub used_files: HashSet<FileId>,
-    /// Whether the element being interpreted lost an option to
-    /// source-retention stripping.
-    stripped: bool,
 }
 
 /// Why an option was not stored.
@@ -75,6 +86,22 @@ pub enum Target {
 }
 
 impl Target {
+    /// descriptor.proto's `OptionTargetType` number and protoc's word for
+    /// it.
+    fn option_target(self) -> (i32, &'static str) {
+        match self {
+            Target::File => (1, "file"),
+            Target::ExtensionRange => (2, "extension range"),
+            Target::Message => (3, "message"),
+            Target::Field => (4, "field"),
+            Target::Oneof => (5, "oneof"),
+            Target::Enum => (6, "enum"),
+            Target::EnumValue => (7, "enum entry"),
+            Target::Service => (8, "service"),
+            Target::Method => (9, "method"),
+        }
+    }
+
     fn message(self) -> &'static str {
         match self {
             Target::File => ".google.protobuf.FileOptions",
@@ -108,8 +135,11 @@ impl<'a> Interpreter<'a> {
             encoded,
             diagnostics: Vec::new(),
             feature_diagnostics: Vec::new(),
-            stripped: false,
             editions: false,
+            edition: 998,
+            package_offset: None,
+            target_diagnostics: Vec::new(),
+            written: Vec::new(),
             used_files: HashSet::new(),
         }
     }
@@ -131,6 +161,15 @@ impl<'a> Interpreter<'a> {
     /// Interprets every option of a file, in protoc's order.
     pub fn file(&mut self, file: &ast::File) {
         self.editions = matches!(file.syntax(), ast::Syntax::Editions(_));
+        self.edition = match file.syntax() {
+            ast::Syntax::Proto2 => 998,
+            ast::Syntax::Proto3 => 999,
+            ast::Syntax::Editions(edition) => edition.number(),
+        };
+        self.package_offset = file.items.iter().find_map(|item| match item {
+            ast::Item::Package(p) => Some(p.span.start),
+            _ => None,
+        });
         let package = file
             .items
             .iter()
@@ -299,7 +338,6 @@ impl<'a> Interpreter<'a> {
         }
         let mut tree = Dyn::default();
         self.check_features_allowed(key, options);
-        self.stripped = false;
         for option in options {
             match self.option(option, target, relative_to, &mut tree) {
                 Ok(()) => {}
@@ -307,12 +345,69 @@ impl<'a> Interpreter<'a> {
                 Err(Failure::Diagnostic(diagnostic)) => self.diagnostics.push(*diagnostic),
             }
         }
+        self.written.push((key, target, tree.encode_unstripped()));
+        // Source-retention options are stripped, keeping the messages that
+        // lead to them; protoc drops an options message stripping emptied.
         let encoded = tree.encode();
-        // protoc drops an options message that only stripping emptied.
-        if encoded.is_empty() && self.stripped {
+        if encoded.is_empty() && tree.has_source_retention() {
             return;
         }
         self.encoded.insert((self.file, key, target), encoded);
+    }
+
+    /// descriptor.proto's `targets` and `feature_support` annotations on
+    /// every option the file set. protoc checks them once the file has
+    /// built without errors.
+    pub fn check_constraints(&mut self) {
+        for (key, target, encoded) in std::mem::take(&mut self.written) {
+            self.check_element_constraints(key, target, &encoded);
+        }
+    }
+
+    fn check_element_constraints(&mut self, key: u32, target: Target, encoded: &[u8]) {
+        let (target_number, target_word) = target.option_target();
+        let violations = constraints::check(encoded, target.message(), target_number, self.edition);
+        // protoc reports at the element's name; for the file, its package.
+        let at = if key == FILE_OPTIONS {
+            self.package_offset
+        } else {
+            Some(key)
+        };
+        for violation in violations {
+            match violation {
+                constraints::Violation::Target { field } => {
+                    let diagnostic = Diagnostic::error(
+                        Code::InvalidOptionValue,
+                        self.file,
+                        Span::point(at.unwrap_or(0)),
+                        format!("option `{field}` cannot be set on a {target_word}"),
+                    )
+                    .protoc(format!(
+                        "Option {field} cannot be set on an entity of type `{target_word}`."
+                    ))
+                    .protoc_unpositioned()
+                    .label(format!("this {target_word}"));
+                    self.target_diagnostics.push(diagnostic);
+                }
+                constraints::Violation::Lifetime { message } => {
+                    let mut diagnostic = Diagnostic::error(
+                        Code::InvalidFeature,
+                        self.file,
+                        Span::point(at.unwrap_or(0)),
+                        message.clone(),
+                    )
+                    .protoc(message)
+                    .label(format!(
+                        "in this {target_word}, edition {}",
+                        constraints::edition_name(self.edition)
+                    ));
+                    if at.is_none() {
+                        diagnostic = diagnostic.protoc_unpositioned();
+                    }
+                    self.diagnostics.push(diagnostic);
+                }
+            }
+        }
     }
 
     /// `features` options belong to editions files only.
@@ -511,12 +606,6 @@ impl<'a> Interpreter<'a> {
             )));
         }
         // Source-retention built-in options are stripped, as protoc does.
-        // protoc strips the field, keeping the messages that lead to it.
-        if let Some(stripped_at) = path.iter().position(|f| f.source_retention) {
-            self.stripped = true;
-            tree.touch(&path[..stripped_at]);
-            return Ok(());
-        }
         let descriptor = last.descriptor();
         let mut value_bytes = Vec::new();
         let result = match &option.value.kind {

@@ -143,27 +143,34 @@ impl Dyn {
         }
     }
 
-    /// Makes the messages along `path` exist, empty unless something else
-    /// sets their fields (protoc keeps the parents of a stripped option).
-    pub(super) fn touch(&mut self, path: &[FieldInfo]) {
-        let Some((first, rest)) = path.split_first() else {
-            return;
-        };
-        let (_, values) = self
-            .fields
-            .entry(first.number)
-            .or_insert_with(|| (first.clone(), Vec::new()));
-        if !matches!(values.last(), Some(DynValue::Message(_))) {
-            values.push(DynValue::Message(Dyn::default()));
-        }
-        if let Some(DynValue::Message(inner)) = values.last_mut() {
-            inner.touch(rest);
-        }
+    /// The message as protoc writes it, source-retention fields stripped.
+    pub(super) fn encode(&self) -> Vec<u8> {
+        self.encode_with(true)
     }
 
-    pub(super) fn encode(&self) -> Vec<u8> {
+    /// The message as written, source-retention fields kept (protoc
+    /// validates options before it strips them).
+    pub(super) fn encode_unstripped(&self) -> Vec<u8> {
+        self.encode_with(false)
+    }
+
+    /// Whether stripping removes anything.
+    pub(super) fn has_source_retention(&self) -> bool {
+        self.fields.values().any(|(info, values)| {
+            info.source_retention
+                || values.iter().any(|v| match v {
+                    DynValue::Message(inner) => inner.has_source_retention(),
+                    DynValue::Tagged(_) => false,
+                })
+        })
+    }
+
+    fn encode_with(&self, strip: bool) -> Vec<u8> {
         let mut out = Vec::new();
         for (number, (info, values)) in &self.fields {
+            if strip && info.source_retention {
+                continue;
+            }
             if info.packed {
                 let mut payload = Vec::new();
                 for value in values {
@@ -177,7 +184,9 @@ impl Dyn {
             for value in values {
                 match value {
                     DynValue::Tagged(bytes) => out.extend_from_slice(bytes),
-                    DynValue::Message(inner) => put_message(&mut out, info, &inner.encode()),
+                    DynValue::Message(inner) => {
+                        put_message(&mut out, info, &inner.encode_with(strip))
+                    }
                 }
             }
         }
