@@ -65,6 +65,10 @@ pub struct CompileArgs {
     #[arg(long = "include-source-info", visible_alias = "include_source_info")]
     pub include_source_info: bool,
 
+    /// Keep options with source retention in the descriptor set.
+    #[arg(long = "retain-options", visible_alias = "retain_options")]
+    pub retain_options: bool,
+
     /// Write Rust code (prost messages, tonic services) into DIR.
     #[arg(long = "rust-out", visible_alias = "rust_out", value_name = "DIR")]
     pub rust_out: Option<PathBuf>,
@@ -156,7 +160,11 @@ fn compile_command(args: &CompileArgs) -> ExitCode {
         return ExitCode::from(EXIT_INPUT_ERRORS);
     }
     if let Some(path) = &args.descriptor_set_out {
-        let bytes = compilation.descriptor_set(args.include_imports);
+        let bytes = compilation.descriptor_set_with(crate::descriptors::SetOptions {
+            include_imports: args.include_imports,
+            include_source_info: args.include_source_info,
+            retain_options: args.retain_options,
+        });
         if let Err(err) = std::fs::write(path, bytes) {
             eprintln!("{}: {err}", path.display());
             return ExitCode::from(EXIT_INPUT_ERRORS);

@@ -68,6 +68,16 @@ impl Compilation {
     /// The encoded `FileDescriptorSet` of the command-line files, with
     /// their imports first when `include_imports` is set.
     pub fn descriptor_set(&self, include_imports: bool) -> Vec<u8> {
+        self.descriptor_set_with(descriptors::SetOptions {
+            include_imports,
+            ..Default::default()
+        })
+    }
+
+    /// The encoded `FileDescriptorSet` of the command-line files, as
+    /// `options` ask.
+    pub fn descriptor_set_with(&self, options: descriptors::SetOptions) -> Vec<u8> {
+        let include_imports = options.include_imports;
         let Some(analysis) = &self.analysis else {
             return Vec::new();
         };
@@ -84,7 +94,7 @@ impl Compilation {
             .into_iter()
             .map(|id| (id, &self.files[id.0 as usize].ast))
             .collect();
-        descriptors::encode_set(&self.sources, &files, analysis)
+        descriptors::encode_set(&self.sources, &files, analysis, options)
     }
 }
 

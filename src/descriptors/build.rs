@@ -22,6 +22,9 @@ pub struct Builder<'a> {
     file: FileId,
     resolved: &'a HashMap<(FileId, u32), ResolvedType>,
     options: &'a Interpreted,
+    /// With `--retain-options`: the options as written, where stripping
+    /// changed them.
+    retained: Option<&'a Interpreted>,
     syntax: Syntax,
 }
 
@@ -145,8 +148,15 @@ impl<'a> Builder<'a> {
             file,
             resolved,
             options,
+            retained: None,
             syntax,
         }
+    }
+
+    /// Keeps source-retention options, as `--retain-options` asks.
+    pub fn retaining(mut self, retained: &'a Interpreted) -> Builder<'a> {
+        self.retained = Some(retained);
+        self
     }
 
     /// The interpreted options of an element, when it has any.
@@ -155,7 +165,9 @@ impl<'a> Builder<'a> {
         key: u32,
         target: Target,
     ) -> Option<pb::WithUnknown<T>> {
-        let bytes = self.options.get(&(self.file, key, target))?;
+        let element = (self.file, key, target);
+        let retained = self.retained.and_then(|r| r.get(&element));
+        let bytes = retained.or_else(|| self.options.get(&element))?;
         // The interpreter wrote these bytes from the same schema.
         Some(pb::WithUnknown::from_bytes(bytes).unwrap_or_default())
     }

@@ -6,6 +6,7 @@
 pub use crate::pb;
 
 pub mod build;
+pub mod source_info;
 
 use std::collections::HashSet;
 
@@ -49,24 +50,53 @@ pub fn set_order(
     out
 }
 
+/// What a descriptor set carries beyond the descriptors themselves.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SetOptions {
+    /// Every import of the command-line files, before them.
+    pub include_imports: bool,
+    /// Each file's SourceCodeInfo (positions and comments).
+    pub include_source_info: bool,
+    /// Keep options with source retention, which protoc strips.
+    pub retain_options: bool,
+}
+
 /// Builds and encodes a `FileDescriptorSet` of `files`.
 pub fn encode_set(
     sources: &SourceMap,
     files: &[(FileId, &ast::File)],
     analysis: &Analysis,
+    options: SetOptions,
 ) -> Vec<u8> {
     let set = pb::FileDescriptorSet {
         file: files
             .iter()
             .map(|(id, ast)| {
-                build::Builder::new(
-                    sources.get(*id),
+                let source = sources.get(*id);
+                let mut builder = build::Builder::new(
+                    source,
                     *id,
                     &analysis.resolved,
                     &analysis.options,
                     ast.syntax(),
-                )
-                .file(ast)
+                );
+                if options.retain_options {
+                    builder = builder.retaining(&analysis.retained_options);
+                }
+                let mut file = builder.file(ast);
+                if options.include_source_info {
+                    file.source_code_info = Some(
+                        source_info::Recorder::new(
+                            source,
+                            *id,
+                            &analysis.option_destinations,
+                            &analysis.options,
+                            options.retain_options,
+                        )
+                        .file(ast),
+                    );
+                }
+                file
             })
             .collect(),
     };

@@ -49,6 +49,11 @@ pub struct Analysis {
     pub resolved: HashMap<(FileId, u32), ResolvedType>,
     /// Each element's options message, encoded (see [`options::Interpreted`]).
     pub options: options::Interpreted,
+    /// Where each option statement landed, for SourceCodeInfo.
+    pub option_destinations: options::Destinations,
+    /// The options messages that source-retention stripping changed, as
+    /// written (for `--retain-options`).
+    pub retained_options: options::Interpreted,
     /// Every file checked, imports before importers.
     pub order: Vec<FileId>,
     /// Files that were checked and had no errors.
@@ -73,6 +78,8 @@ struct Analyzer<'a> {
     collector: Collector<'a>,
     resolved: HashMap<(FileId, u32), ResolvedType>,
     options: options::Interpreted,
+    option_destinations: options::Destinations,
+    retained_options: options::Interpreted,
     types: types::TypeModel,
     order: Vec<FileId>,
     diagnostics: Vec<Diagnostic>,
@@ -95,6 +102,8 @@ pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) 
         collector: Collector::new(sources),
         resolved: HashMap::new(),
         options: HashMap::new(),
+        option_destinations: HashMap::new(),
+        retained_options: HashMap::new(),
         types: types::TypeModel::default(),
         order: Vec::new(),
         diagnostics: Vec::new(),
@@ -118,6 +127,8 @@ pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) 
         symbols: analyzer.collector.table,
         resolved: analyzer.resolved,
         options: analyzer.options,
+        option_destinations: analyzer.option_destinations,
+        retained_options: analyzer.retained_options,
         order: analyzer.order,
         ok,
         diagnostics: analyzer.diagnostics,
@@ -232,7 +243,11 @@ impl<'a> Analyzer<'a> {
                 &self.collector.table,
                 id,
                 &visible,
-                &mut self.options,
+                options::Outputs {
+                    encoded: &mut self.options,
+                    destinations: &mut self.option_destinations,
+                    retained: &mut self.retained_options,
+                },
             );
             interpreter.file(input.ast);
             let clean = self.diagnostics[errors_at..].iter().all(|d| !d.is_error());

@@ -31,6 +31,33 @@ use wire::{encode_scalar, put_length_delimited, Dyn, Number, Scalar};
 /// The key of a file's own options in [`Interpreted`].
 pub const FILE_OPTIONS: u32 = u32::MAX;
 
+/// Where an [`Interpreter`] writes, across the files of a run.
+pub struct Outputs<'a> {
+    /// Each element's options message, as protoc writes it.
+    pub encoded: &'a mut Interpreted,
+    /// Where each option statement landed.
+    pub destinations: &'a mut Destinations,
+    /// Options messages as `--retain-options` writes them, where they
+    /// differ from `encoded`.
+    pub retained: &'a mut Interpreted,
+}
+
+/// For each option that was interpreted, keyed by file and the start of
+/// the option's span: where it landed (see [`Destination`]).
+pub type Destinations = HashMap<(FileId, u32), Destination>;
+
+/// Where an option landed in its options message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Destination {
+    /// Field numbers from the options message to the field set, and an
+    /// index for a repeated field: where protoc's SourceCodeInfo puts the
+    /// option's location.
+    pub path: Vec<i32>,
+    /// Whether a field on the way has source retention, so that protoc's
+    /// output strips the option (and its location).
+    pub stripped: bool,
+}
+
 /// Encoded options messages by file, the start of the element's name span
 /// ([`FILE_OPTIONS`] for the file; the `extensions` keyword for an extension
 /// range) and the kind of options ([`Target`]), since a group's field and
@@ -58,6 +85,16 @@ pub struct Interpreter<'a> {
     /// Options set on the wrong kind of element: protoc reports these after
     /// building, for command-line files only.
     pub target_diagnostics: Vec<Diagnostic>,
+    /// Where each option statement landed (see [`Destinations`]).
+    destinations: &'a mut Destinations,
+    /// Options messages as written, for the elements that stripping
+    /// changed.
+    retained: &'a mut Interpreted,
+    /// The element's custom options so far, each statement encoded on its
+    /// own, in order.
+    statements_as_written: Vec<u8>,
+    /// Values given so far to each repeated option field of the element.
+    repeated_counts: HashMap<Vec<i32>, i32>,
     /// Each element's options as written (before stripping), for
     /// [`Interpreter::check_constraints`].
     written: Vec<(u32, Target, Vec<u8>)>,
@@ -124,8 +161,13 @@ impl<'a> Interpreter<'a> {
         table: &'a SymbolTable,
         file: FileId,
         visible: &'a HashSet<FileId>,
-        encoded: &'a mut Interpreted,
+        out: Outputs<'a>,
     ) -> Interpreter<'a> {
+        let Outputs {
+            encoded,
+            destinations,
+            retained,
+        } = out;
         Interpreter {
             sources,
             model,
@@ -140,6 +182,10 @@ impl<'a> Interpreter<'a> {
             package_offset: None,
             target_diagnostics: Vec::new(),
             written: Vec::new(),
+            destinations,
+            retained,
+            repeated_counts: HashMap::new(),
+            statements_as_written: Vec::new(),
             used_files: HashSet::new(),
         }
     }
@@ -337,6 +383,8 @@ impl<'a> Interpreter<'a> {
             return;
         }
         let mut tree = Dyn::default();
+        self.repeated_counts.clear();
+        self.statements_as_written.clear();
         self.check_features_allowed(key, options);
         for option in options {
             match self.option(option, target, relative_to, &mut tree) {
@@ -345,11 +393,21 @@ impl<'a> Interpreter<'a> {
                 Err(Failure::Diagnostic(diagnostic)) => self.diagnostics.push(*diagnostic),
             }
         }
-        self.written.push((key, target, tree.encode_unstripped()));
+        let written = tree.encode_unstripped();
         // Source-retention options are stripped, keeping the messages that
         // lead to them; protoc drops an options message stripping emptied.
         let encoded = tree.encode();
-        if encoded.is_empty() && tree.has_source_retention() {
+        let stripped = tree.has_source_retention();
+        // `--retain-options` wants the options as protoc leaves them when
+        // it does not strip: declared fields, then custom options as
+        // written.
+        let mut retained = tree.encode_declared_fields();
+        retained.append(&mut self.statements_as_written);
+        if retained != encoded {
+            self.retained.insert((self.file, key, target), retained);
+        }
+        self.written.push((key, target, written));
+        if encoded.is_empty() && stripped {
             return;
         }
         self.encoded.insert((self.file, key, target), encoded);
@@ -608,6 +666,8 @@ impl<'a> Interpreter<'a> {
         // Source-retention built-in options are stripped, as protoc does.
         let descriptor = last.descriptor();
         let mut value_bytes = Vec::new();
+        // A message value stays a tree, so that stripping reaches inside.
+        let mut message_value = None;
         let result = match &option.value.kind {
             ValueKind::Ident(ident) => {
                 let text = self.text(ident.span);
@@ -645,8 +705,8 @@ impl<'a> Interpreter<'a> {
             ),
             ValueKind::Aggregate(aggregate) => {
                 if matches!(last.ty, Type::Message | Type::Group) {
-                    self.encode_aggregate(&last.type_name, aggregate)
-                        .map(|payload| wire::put_message(&mut value_bytes, &last, &payload))
+                    self.aggregate_tree(&last.type_name, aggregate)
+                        .map(|value| message_value = Some(value))
                 } else {
                     encode_scalar(
                         &descriptor,
@@ -670,8 +730,48 @@ impl<'a> Interpreter<'a> {
                 .label("this value"),
             )));
         }
-        tree.insert(&path, value_bytes);
+        // Without stripping, protoc never re-serializes options: custom
+        // options stay one entry per statement, in statement order.
+        if path[0].extendee.is_some() {
+            // Each value on its own: a repeated scalar is not packed.
+            let mut single_path = path.clone();
+            if let Some(last) = single_path.last_mut() {
+                last.packed = false;
+            }
+            let mut single = Dyn::default();
+            match &message_value {
+                Some(value) => single.insert_message(&single_path, value.clone()),
+                None => single.insert(&single_path, value_bytes.clone()),
+            }
+            self.statements_as_written
+                .extend(single.encode_unstripped());
+        }
+        match message_value {
+            Some(value) => tree.insert_message(&path, value),
+            None => tree.insert(&path, value_bytes),
+        }
+        self.record_destination(option, &path);
         Ok(())
+    }
+
+    /// Where the option landed in its options message, for SourceCodeInfo:
+    /// the field numbers along its name, and for a repeated field the
+    /// index of this value, counted per element as protoc counts it.
+    fn record_destination(&mut self, option: &OptionDecl, path: &[FieldInfo]) {
+        let mut destination: Vec<i32> = path.iter().map(|f| f.number).collect();
+        if path.last().is_some_and(|f| f.repeated) {
+            let count = self.repeated_counts.entry(destination.clone()).or_insert(0);
+            destination.push(*count);
+            *count += 1;
+        }
+        let stripped = path.iter().any(|f| f.source_retention);
+        self.destinations.insert(
+            (self.file, option.span.start),
+            Destination {
+                path: destination,
+                stripped,
+            },
+        );
     }
 
     /// A name as written, dots and all.
@@ -705,8 +805,9 @@ impl<'a> Interpreter<'a> {
                 type_name.trim_start_matches('.')
             ));
         };
-        let payload =
-            self.encode_aggregate(&format!(".{}", message.trim_start_matches('.')), inner)?;
+        let payload = self
+            .aggregate_tree(&format!(".{}", message.trim_start_matches('.')), inner)?
+            .encode();
         let mut url_bytes = Vec::new();
         put_length_delimited(&mut url_bytes, url_field.number, type_url.as_bytes());
         tree.insert(std::slice::from_ref(url_field), url_bytes);
@@ -727,7 +828,7 @@ impl<'a> Interpreter<'a> {
         let ast::AggregateValue::Message(inner) = value else {
             return Err("Error while parsing option value: MessageSet items are messages".into());
         };
-        let payload = self.encode_aggregate(&extension.type_name, inner)?;
+        let payload = self.aggregate_tree(&extension.type_name, inner)?.encode();
         let mut item = Vec::new();
         wire::put_tag(&mut item, 1, 3);
         wire::put_tag(&mut item, 2, 0);
@@ -744,12 +845,8 @@ impl<'a> Interpreter<'a> {
         Ok(())
     }
 
-    /// A text-format value of message type `type_name`, encoded.
-    fn encode_aggregate(
-        &self,
-        type_name: &str,
-        aggregate: &ast::Aggregate,
-    ) -> Result<Vec<u8>, String> {
+    /// A text-format value of message type `type_name`, as a message tree.
+    fn aggregate_tree(&self, type_name: &str, aggregate: &ast::Aggregate) -> Result<Dyn, String> {
         let fields = self
             .model
             .message(type_name)
@@ -805,13 +902,8 @@ impl<'a> Interpreter<'a> {
             for value in values {
                 match value {
                     ast::AggregateValue::Message(inner) => {
-                        let payload = self.encode_aggregate(&info.type_name, inner)?;
-                        let mut bytes = Vec::new();
-                        wire::put_message(&mut bytes, info, &payload);
-                        // Checked, then stripped like any source-retention option.
-                        if !info.source_retention {
-                            tree.insert(std::slice::from_ref(info), bytes);
-                        }
+                        let value = self.aggregate_tree(&info.type_name, inner)?;
+                        tree.insert_message(std::slice::from_ref(info), value);
                     }
                     ast::AggregateValue::Scalar(scalar) => {
                         let text;
@@ -856,9 +948,7 @@ impl<'a> Interpreter<'a> {
                             self.model,
                             &mut bytes,
                         )?;
-                        if !info.source_retention {
-                            tree.insert(std::slice::from_ref(info), bytes);
-                        }
+                        tree.insert(std::slice::from_ref(info), bytes);
                     }
                     ast::AggregateValue::List(..) => {
                         return Err("Error while parsing option value: nested lists".into())
@@ -866,6 +956,6 @@ impl<'a> Interpreter<'a> {
                 }
             }
         }
-        Ok(tree.encode())
+        Ok(tree)
     }
 }

@@ -85,11 +85,12 @@ impl Number {
 /// An options message under construction: values by field number, so that
 /// it encodes as protoc serializes a message, fields in number order,
 /// message values merged, repeated scalars packed where the field is.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub(super) struct Dyn {
     fields: std::collections::BTreeMap<i32, (FieldInfo, Vec<DynValue>)>,
 }
 
+#[derive(Clone)]
 pub(super) enum DynValue {
     /// One value with its tag.
     Tagged(Vec<u8>),
@@ -143,6 +144,27 @@ impl Dyn {
         }
     }
 
+    /// Sets the message field at the end of `path` to `value`.
+    pub(super) fn insert_message(&mut self, path: &[FieldInfo], value: Dyn) {
+        let Some((first, rest)) = path.split_first() else {
+            return;
+        };
+        let (_, values) = self
+            .fields
+            .entry(first.number)
+            .or_insert_with(|| (first.clone(), Vec::new()));
+        if rest.is_empty() {
+            values.push(DynValue::Message(value));
+            return;
+        }
+        if !matches!(values.last(), Some(DynValue::Message(_))) {
+            values.push(DynValue::Message(Dyn::default()));
+        }
+        if let Some(DynValue::Message(inner)) = values.last_mut() {
+            inner.insert_message(rest, value);
+        }
+    }
+
     /// The message as protoc writes it, source-retention fields stripped.
     pub(super) fn encode(&self) -> Vec<u8> {
         self.encode_with(true)
@@ -163,6 +185,16 @@ impl Dyn {
                     DynValue::Tagged(_) => false,
                 })
         })
+    }
+
+    /// The fields descriptor.proto declares (extensions left out), as
+    /// written.
+    pub(super) fn encode_declared_fields(&self) -> Vec<u8> {
+        let mut declared = self.clone();
+        declared
+            .fields
+            .retain(|_, (info, _)| info.extendee.is_none());
+        declared.encode_with(false)
     }
 
     fn encode_with(&self, strip: bool) -> Vec<u8> {
