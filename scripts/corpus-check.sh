@@ -47,8 +47,8 @@ echo "protobuf: $(wc -l < "$corpus/protobuf-files.txt") files, one run each"
 failed=0
 while read -r file expected; do
   out=$(mktemp)
-  if ! (cd "$corpus/protobuf" && "$bin" compile -I . --include-imports -o "$out" "$file" \
-      2>/tmp/protoc-rs-corpus.err); then
+  if ! (cd "$corpus/protobuf" && "$bin" compile -I . --include-imports --include-source-info \
+      -o "$out" "$file" 2>/tmp/protoc-rs-corpus.err); then
     echo "FAILED: $file"; cat /tmp/protoc-rs-corpus.err; failed=$((failed + 1))
   elif [ "$("$diff_tool" --digest-all "$out")" != "$expected" ]; then
     echo "DIFFERS from protoc 35: $file"; failed=$((failed + 1))
@@ -59,7 +59,20 @@ if [ "$failed" -ne 0 ]; then
   echo "protobuf: $failed files failed" >&2
   exit 1
 fi
-echo "protobuf: ok, every descriptor set equal to protoc 35's"
+echo "protobuf: ok, every descriptor set equal to protoc 35's, SourceCodeInfo included"
+
+echo "googleapis-mid: $(wc -l < "$corpus/googleapis-mid.txt") files with SourceCodeInfo"
+out=$(mktemp)
+(cd "$corpus" && "$bin" compile -I googleapis -I protobuf --include-imports --include-source-info \
+  -o "$out" $(cat googleapis-mid.txt) 2>/dev/null)
+expected=$(cat "$root/fixtures/goldens/protoc35/googleapis-mid-source-info.digest")
+actual=$("$diff_tool" --digest "$out")
+rm -f "$out"
+if [ "$expected" != "$actual" ]; then
+  echo "googleapis-mid: differs from protoc 35's: expected $expected, got $actual" >&2
+  exit 1
+fi
+echo "googleapis-mid: equal to protoc 35's ($actual)"
 
 # Fixtures that import well-known types are checked here, with the corpus's
 # copies (tests do not depend on an installed protobuf), against protoc 35's
@@ -68,7 +81,7 @@ for proto in "$root"/fixtures/options/valid/*.proto; do
   name=$(basename "$proto" .proto)
   out=$(mktemp)
   "$bin" compile -I "$root/fixtures/options/valid" -I "$corpus/protobuf" --include-imports \
-    -o "$out" "$proto"
+    --include-source-info -o "$out" "$proto"
   echo -n "options/$name: "
   "$diff_tool" "$root/fixtures/goldens/protoc35/options/valid/$name.pb" "$out"
   rm -f "$out"

@@ -4,7 +4,8 @@
 # invalid fixtures can import valid helpers), runs protoc 35 (python3 -m grpc_tools.protoc) and
 # records its verdict and first error line in
 # fixtures/goldens/protoc35/<suite>/<valid|invalid>/<name>.txt, and for an
-# accepted file its descriptor set (--include_imports) in <name>.pb.
+# accepted file its descriptor set (--include_imports --include_source_info)
+# in <name>.pb.
 #
 # Tests compare against these files and never run protoc themselves.
 # Needs: pip install grpcio-tools (which bundles protoc 35).
@@ -42,7 +43,8 @@ for suite in "${suites[@]}"; do
     for proto in "$dir"/*.proto; do
       name=$(basename "$proto")
       set +e
-      (cd "$dir" && "${protoc[@]}" -I . -I ../valid --include_imports -o "$scratch/out.pb" "$name") \
+      (cd "$dir" && "${protoc[@]}" -I . -I ../valid --include_imports --include_source_info \
+        -o "$scratch/out.pb" "$name") \
         2> "$scratch/stderr"
       status=$?
       # An accepted file's descriptor set (imports included) is a golden too.

@@ -1,13 +1,16 @@
 //! Descriptor sets equal to protoc 35's: every accepted fixture of
 //! fixtures/{syntax,descriptors,semantics,validation}, compiled with
-//! `--include-imports`, decodes to the same FileDescriptorSet as protoc's
-//! golden (fixtures/goldens/protoc35/<suite>/valid/<name>.pb).
+//! `--include-imports --include-source-info`, decodes to the same
+//! FileDescriptorSet as protoc's golden
+//! (fixtures/goldens/protoc35/<suite>/valid/<name>.pb), SourceCodeInfo
+//! included.
 
 mod common;
 
 use prost::Message;
 use protoc_rs::compile::{self, Options};
 use protoc_rs::descriptors::pb::FileDescriptorSet;
+use protoc_rs::descriptors::SetOptions;
 
 /// The first lines where two pretty-printed values differ.
 fn first_difference(expected: &str, actual: &str) -> String {
@@ -50,8 +53,12 @@ fn suite_matches_protoc(suite: &str) -> usize {
             "{stem}: {:?}",
             compilation.diagnostics.first().map(|d| &d.message)
         );
-        let actual =
-            FileDescriptorSet::decode(compilation.descriptor_set(true).as_slice()).unwrap();
+        let set = compilation.descriptor_set_with(SetOptions {
+            include_imports: true,
+            include_source_info: true,
+            retain_options: false,
+        });
+        let actual = FileDescriptorSet::decode(set.as_slice()).unwrap();
         if actual != expected {
             failures.push(format!(
                 "{stem}.proto:\n{}",

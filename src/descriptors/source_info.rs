@@ -169,15 +169,7 @@ impl<'a> Recorder<'a> {
 
     /// From the first token to the last: the root location.
     fn file_span(&self, file: &ast::File) -> Option<Span> {
-        let last = file
-            .items
-            .last()
-            .map(item_span)
-            .or(file.syntax_decl.as_ref().map(|d| d.span))?;
-        Some(Span {
-            start: self.next_token(0),
-            end: last.end,
-        })
+        (!file.tokens.is_empty()).then_some(file.tokens)
     }
 
     fn top_level(&mut self, item: &ast::Item, counts: &mut FileCounts) {
@@ -746,16 +738,4 @@ fn child(path: &[i32], more: &[i32]) -> Vec<i32> {
     out.extend_from_slice(path);
     out.extend_from_slice(more);
     out
-}
-
-fn item_span(item: &ast::Item) -> Span {
-    match item {
-        ast::Item::Package(p) => p.span,
-        ast::Item::Import(i) => i.span,
-        ast::Item::Option(o) => o.span,
-        ast::Item::Message(m) => m.span,
-        ast::Item::Enum(e) => e.span,
-        ast::Item::Service(s) => s.span,
-        ast::Item::Extend(e) => e.span,
-    }
 }

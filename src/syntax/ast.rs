@@ -147,6 +147,9 @@ pub struct File {
     pub items: Vec<Item>,
     /// The whole file.
     pub span: Span,
+    /// From the first token to the last (empty for a file without tokens):
+    /// protoc's root source location.
+    pub tokens: Span,
 }
 
 impl File {

@@ -23,6 +23,7 @@ pub(super) fn file(ctx: &Ctx<'_>) -> File {
     ctx.collect_at_start();
     let mut i = In::new(ctx);
     let file_span = crate::source::Span::new(0, ctx.src.len() as u32);
+    let tokens = token_extent(ctx);
     let mut syntax_decl = None;
     if i.looking_at("syntax") || i.looking_at("edition") {
         match syntax_statement(i) {
@@ -39,6 +40,7 @@ pub(super) fn file(ctx: &Ctx<'_>) -> File {
                     syntax_decl: None,
                     items: Vec::new(),
                     span: file_span,
+                    tokens,
                 };
             }
         }
@@ -76,6 +78,19 @@ pub(super) fn file(ctx: &Ctx<'_>) -> File {
         syntax_decl,
         items,
         span: file_span,
+        tokens,
+    }
+}
+
+/// From the start of the first token to the end of the last.
+fn token_extent(ctx: &Ctx<'_>) -> crate::source::Span {
+    let is_real = |t: &&crate::syntax::token::Token| t.kind != crate::syntax::token::TokenKind::Eof;
+    match (
+        ctx.tokens.iter().find(is_real),
+        ctx.tokens.iter().rev().find(is_real),
+    ) {
+        (Some(first), Some(last)) => first.span.to(last.span),
+        _ => crate::source::Span::new(0, 0),
     }
 }
 
