@@ -86,3 +86,23 @@ for proto in "$root"/fixtures/options/valid/*.proto; do
   "$diff_tool" "$root/fixtures/goldens/protoc35/options/valid/$name.pb" "$out"
   rm -f "$out"
 done
+
+# Rejected option fixtures: the first error line must be protoc 35's.
+failed=0
+for proto in "$root"/fixtures/options/invalid/*.proto; do
+  name=$(basename "$proto" .proto)
+  expected=$(sed -n 's/^first-error: //p' "$root/fixtures/goldens/protoc35/options/invalid/$name.txt")
+  actual=$(cd "$root/fixtures/options/invalid" && "$bin" compile --error-format protoc \
+    -I . -I ../valid -I "$corpus/protobuf" "$name.proto" 2>&1 >/dev/null \
+    | grep -v ': warning: ' | head -n 1 || true)
+  if [ "$actual" != "$expected" ]; then
+    echo "options/invalid/$name: protoc: $expected"
+    echo "options/invalid/$name: ours:   $actual"
+    failed=$((failed + 1))
+  fi
+done
+if [ "$failed" -ne 0 ]; then
+  echo "options: $failed rejected fixtures differ from protoc 35" >&2
+  exit 1
+fi
+echo "options: every rejected fixture's first error equals protoc 35's"

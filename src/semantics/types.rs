@@ -16,6 +16,9 @@ use crate::syntax::ast::{self, Syntax};
 #[derive(Clone, Debug)]
 pub struct FieldInfo {
     pub name: String,
+    /// The full name without the leading dot: the message's name and the
+    /// field's, or for an extension its scope's and its own.
+    pub full_name: String,
     pub number: i32,
     pub ty: Type,
     /// For messages, groups and enums: the full name with a leading dot.
@@ -45,7 +48,12 @@ impl FieldInfo {
         }
     }
 
-    pub fn from_descriptor(field: &pb::FieldDescriptorProto, proto3: bool) -> FieldInfo {
+    /// A field of `message` (full name, leading dot or not).
+    pub fn from_descriptor(
+        message: &str,
+        field: &pb::FieldDescriptorProto,
+        proto3: bool,
+    ) -> FieldInfo {
         let repeated = field.label() == pb::field_descriptor_proto::Label::Repeated;
         let packable = !matches!(
             field.r#type(),
@@ -54,6 +62,7 @@ impl FieldInfo {
         let explicit = field.options.as_ref().and_then(|o| o.known.packed);
         FieldInfo {
             name: field.name().to_owned(),
+            full_name: join(message.trim_start_matches('.'), field.name()),
             number: field.number(),
             ty: field.r#type(),
             type_name: field.type_name().to_owned(),
@@ -78,7 +87,7 @@ fn schema_fields() -> &'static HashMap<String, Vec<FieldInfo>> {
                 let fields = message
                     .field
                     .iter()
-                    .map(|f| FieldInfo::from_descriptor(f, false))
+                    .map(|f| FieldInfo::from_descriptor(name, f, false))
                     .collect();
                 (name.clone(), fields)
             })
@@ -246,6 +255,7 @@ impl Builder<'_> {
             ),
         };
         FieldInfo {
+            full_name: join(scope, &name),
             packed: repeated && self.packed(&field.options, ty),
             source_retention: self.option_is(&field.options, &["retention"], "RETENTION_SOURCE"),
             name,
@@ -260,6 +270,7 @@ impl Builder<'_> {
     fn group_info(&self, scope: &str, group: &ast::Group, extendee: Option<String>) -> FieldInfo {
         let type_name = self.text(group.name.span);
         FieldInfo {
+            full_name: join(scope, &type_name.to_ascii_lowercase()),
             name: type_name.to_ascii_lowercase(),
             number: group.number.as_i32(),
             ty: Type::Group,
@@ -304,6 +315,7 @@ impl Builder<'_> {
                         };
                         let mut info = self.field_info(&entry, &field, None);
                         info.name = name.to_owned();
+                        info.full_name = join(&entry, name);
                         info
                     };
                     let fields = vec![side("key", 1, &map.key), side("value", 2, &map.value)];

@@ -539,10 +539,17 @@ impl<'a> Interpreter<'a> {
     }
 
     fn option_name(&self, option: &OptionDecl) -> String {
+        self.option_name_prefix(option, option.name.parts.len())
+    }
+
+    /// The first `count` parts of an option's name, as protoc prints a
+    /// name it has read so far.
+    fn option_name_prefix(&self, option: &OptionDecl, count: usize) -> String {
         let parts: Vec<String> = option
             .name
             .parts
             .iter()
+            .take(count)
             .map(|p| match p {
                 ast::OptionNamePart::Field(ident) => self.text(ident.span),
                 ast::OptionNamePart::Extension(name, _) => format!("({})", self.full_ident(name)),
@@ -618,7 +625,7 @@ impl<'a> Interpreter<'a> {
                                 format!("`({written})` does not extend `{}`", message_name.trim_start_matches('.')),
                             )
                             .protoc(format!(
-                                "Option \"({written})\" is not a field or extension of message \"{}\".",
+                                "Option field \"({written})\" is not a field or extension of message \"{}\".",
                                 message_name.rsplit('.').next().unwrap_or_default()
                             ))
                             .protoc_at(option.name.span.start),
@@ -629,7 +636,7 @@ impl<'a> Interpreter<'a> {
             };
             if index + 1 < option.name.parts.len() {
                 if !matches!(field.ty, Type::Message | Type::Group) {
-                    let written = self.option_name(option);
+                    let written = self.option_name_prefix(option, index + 1);
                     return Err(Failure::Diagnostic(Box::new(
                         Diagnostic::error(
                             Code::InvalidOptionValue,
@@ -641,6 +648,24 @@ impl<'a> Interpreter<'a> {
                             "Option \"{written}\" is an atomic type, not a message."
                         ))
                         .protoc_at(option.name.span.start),
+                    )));
+                }
+                if field.repeated {
+                    let written = self.option_name_prefix(option, index + 1);
+                    return Err(Failure::Diagnostic(Box::new(
+                        Diagnostic::error(
+                            Code::InvalidOptionValue,
+                            self.file,
+                            option.name.span,
+                            format!("option `{written}` is a repeated message"),
+                        )
+                        .protoc(format!(
+                            "Option field \"{written}\" is a repeated message. Repeated message \
+                             options must be initialized using an aggregate value."
+                        ))
+                        .help(format!(
+                            "set it with an aggregate: `option {written} = {{ ... }};`"
+                        )),
                     )));
                 }
                 message_name = field.type_name.clone();
@@ -663,25 +688,16 @@ impl<'a> Interpreter<'a> {
                 .label("set again here"),
             )));
         }
-        // Source-retention built-in options are stripped, as protoc does.
-        let descriptor = last.descriptor();
         let mut value_bytes = Vec::new();
         // A message value stays a tree, so that stripping reaches inside.
         let mut message_value = None;
         let result = match &option.value.kind {
             ValueKind::Ident(ident) => {
                 let text = self.text(ident.span);
-                encode_scalar(
-                    &descriptor,
-                    &message_name,
-                    &Scalar::Ident(&text),
-                    self.model,
-                    &mut value_bytes,
-                )
+                encode_scalar(&last, &Scalar::Ident(&text), self.model, &mut value_bytes)
             }
             ValueKind::Int(lit) => encode_scalar(
-                &descriptor,
-                &message_name,
+                &last,
                 &Scalar::Number(Number::Int {
                     negative: lit.negative,
                     magnitude: lit.magnitude,
@@ -690,15 +706,13 @@ impl<'a> Interpreter<'a> {
                 &mut value_bytes,
             ),
             ValueKind::Float(v) => encode_scalar(
-                &descriptor,
-                &message_name,
+                &last,
                 &Scalar::Number(Number::Float(*v)),
                 self.model,
                 &mut value_bytes,
             ),
             ValueKind::Str(lit) => encode_scalar(
-                &descriptor,
-                &message_name,
+                &last,
                 &Scalar::Str(&lit.value),
                 self.model,
                 &mut value_bytes,
@@ -707,14 +721,14 @@ impl<'a> Interpreter<'a> {
                 if matches!(last.ty, Type::Message | Type::Group) {
                     self.aggregate_tree(&last.type_name, aggregate)
                         .map(|value| message_value = Some(value))
+                        .map_err(|error| {
+                            format!(
+                                "Error while parsing option value for \"{}\": {error}",
+                                last.name
+                            )
+                        })
                 } else {
-                    encode_scalar(
-                        &descriptor,
-                        &message_name,
-                        &Scalar::Aggregate,
-                        self.model,
-                        &mut value_bytes,
-                    )
+                    encode_scalar(&last, &Scalar::Aggregate, self.model, &mut value_bytes)
                 }
             }
         };
@@ -800,7 +814,7 @@ impl<'a> Interpreter<'a> {
             value,
         ) else {
             return Err(format!(
-                "Error while parsing option value: Message type \"{}\" has no field named \
+                "Message type \"{}\" has no field named \
                  \"{type_url}\".",
                 type_name.trim_start_matches('.')
             ));
@@ -826,7 +840,7 @@ impl<'a> Interpreter<'a> {
         tree: &mut Dyn,
     ) -> Result<(), String> {
         let ast::AggregateValue::Message(inner) = value else {
-            return Err("Error while parsing option value: MessageSet items are messages".into());
+            return Err("MessageSet items are messages".into());
         };
         let payload = self.aggregate_tree(&extension.type_name, inner)?.encode();
         let mut item = Vec::new();
@@ -859,7 +873,7 @@ impl<'a> Interpreter<'a> {
                     let name = self.text(ident.span);
                     let Some(info) = fields.iter().find(|f| f.name == name) else {
                         return Err(format!(
-                            "Error while parsing option value: Message type \"{}\" has no \
+                            "Message type \"{}\" has no \
                              field named \"{name}\".",
                             type_name.trim_start_matches('.')
                         ));
@@ -883,7 +897,7 @@ impl<'a> Interpreter<'a> {
                         .filter(|e| e.extendee.as_deref() == Some(type_name));
                     let Some(extension) = extension else {
                         return Err(format!(
-                            "Error while parsing option value: Extension \"{written}\" is not \
+                            "Extension \"{written}\" is not \
                              defined or is not an extension of \"{}\".",
                             type_name.trim_start_matches('.')
                         ));
@@ -941,17 +955,11 @@ impl<'a> Interpreter<'a> {
                             ast::ScalarKind::Str(lit) => Scalar::Str(&lit.value),
                         };
                         let mut bytes = Vec::new();
-                        encode_scalar(
-                            &info.descriptor(),
-                            type_name,
-                            &value,
-                            self.model,
-                            &mut bytes,
-                        )?;
+                        encode_scalar(info, &value, self.model, &mut bytes)?;
                         tree.insert(std::slice::from_ref(info), bytes);
                     }
                     ast::AggregateValue::List(..) => {
-                        return Err("Error while parsing option value: nested lists".into())
+                        return Err("nested lists are not allowed".into())
                     }
                 }
             }

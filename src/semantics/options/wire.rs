@@ -3,7 +3,7 @@
 //! that encodes as protoc serializes messages.
 
 use super::super::types::{FieldInfo, TypeModel};
-use crate::pb::{self, field_descriptor_proto::Type};
+use crate::pb::field_descriptor_proto::Type;
 
 pub(super) fn put_varint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
@@ -234,20 +234,16 @@ pub(super) enum Scalar<'s> {
     Aggregate,
 }
 
-pub(super) fn field_full_name(message: &str, field: &pb::FieldDescriptorProto) -> String {
-    format!("{}.{}", message.trim_start_matches('.'), field.name())
-}
-
 /// Encodes one scalar `value` of `field`, or says what is wrong with it in
 /// protoc's words.
 pub(super) fn encode_scalar(
-    field: &pb::FieldDescriptorProto,
-    message: &str,
+    info: &FieldInfo,
     value: &Scalar<'_>,
     model: &TypeModel,
     out: &mut Vec<u8>,
 ) -> Result<(), String> {
-    let name = field_full_name(message, field);
+    let field = &info.descriptor();
+    let name = info.full_name.as_str();
     let number = field.number();
     let ty = field.r#type();
     let type_word = match ty {
@@ -292,23 +288,20 @@ pub(super) fn encode_scalar(
             } else {
                 (i32::MIN as i64, i32::MAX as i64)
             };
+            let must_be_integer = || {
+                format!("Value must be integer, from {min} to {max}, for {type_word} option \"{name}\".")
+            };
             let Scalar::Number(n) = value else {
-                return Err(format!(
-                    "Value must be integer for {type_word} option \"{name}\"."
-                ));
+                return Err(must_be_integer());
             };
             let v = match n.signed(min, max) {
                 Some(Ok(v)) => v,
                 Some(Err(())) => {
                     return Err(format!(
-                        "Value out of range for {type_word} option \"{name}\"."
+                        "Value out of range, {min} to {max}, for {type_word} option \"{name}\"."
                     ))
                 }
-                None => {
-                    return Err(format!(
-                        "Value must be integer for {type_word} option \"{name}\"."
-                    ))
-                }
+                None => return Err(must_be_integer()),
             };
             match ty {
                 Type::Sint32 | Type::Sint64 => {
@@ -342,14 +335,14 @@ pub(super) fn encode_scalar(
                 }) => {
                     if *magnitude > max {
                         return Err(format!(
-                            "Value out of range for {type_word} option \"{name}\"."
+                            "Value out of range, 0 to {max}, for {type_word} option \"{name}\"."
                         ));
                     }
                     *magnitude
                 }
                 _ => {
                     return Err(format!(
-                        "Value must be non-negative integer for {type_word} option \"{name}\"."
+                        "Value must be integer, from 0 to {max}, for {type_word} option \"{name}\"."
                     ))
                 }
             };
@@ -416,7 +409,7 @@ pub(super) fn encode_scalar(
             }
         }
         Type::Message | Type::Group => {
-            let short = name.rsplit('.').next().unwrap_or(&name);
+            let short = name.rsplit('.').next().unwrap_or(name);
             return Err(format!(
                 "Option \"{name}\" is a message. To set the entire message, use syntax like \
                  \"{short} = {{ <proto text format> }}\". To set fields within it, use syntax \

@@ -359,6 +359,24 @@ impl Validator<'_> {
         if matches!(self.syntax, Syntax::Editions(_)) {
             out.extend(self.field_features(field, container));
         }
+        if matches!(self.syntax, Syntax::Editions(e) if e >= ast::Edition::E2024) {
+            if let Some((_, span)) = self.option_value(&field.options.options, "ctype") {
+                out.push(
+                    Diagnostic::error(
+                        Code::InvalidFieldOption,
+                        self.file,
+                        field.type_span,
+                        "`ctype` is not an option from edition 2024 on",
+                    )
+                    .protoc(
+                        "ctype option is not allowed under edition 2024 and beyond. Use the \
+                         feature string_type = VIEW|CORD|STRING|... instead.",
+                    )
+                    .secondary(span, "`ctype` set here")
+                    .help("use `features.(pb.cpp).string_type` instead"),
+                );
+            }
+        }
         let option = |name: &str| self.option_value(&field.options.options, name);
         let is_true = |name: &str| option(name).is_some_and(|(value, _)| value == "true");
         let lazy = is_true("lazy") || is_true("unverified_lazy");

@@ -79,7 +79,9 @@ fn enum_value(i: In<'_>) -> PResult<'_, EnumValue> {
 
 /// protoc's `ValidateEnum`, which its parser runs after each enum: an
 /// `allow_alias` that is not `true`, or that no alias needs, is an error.
-/// protoc reports it at the token after the enum.
+/// protoc reports it at the token after the enum; the primary label goes
+/// there too (so editors and protoc agree on the line), a second label on
+/// the option itself.
 fn check_allow_alias(after: In<'_>, enumeration: &Enum) {
     let ctx = after.ctx;
     let allow_alias = enumeration.items.iter().find_map(|item| match item {
@@ -98,14 +100,14 @@ fn check_allow_alias(after: In<'_>, enumeration: &Enum) {
         Diagnostic::error(
             Code::InvalidOptionValue,
             ctx.file,
-            option.span,
+            after.current().span,
             format!("`allow_alias` in enum `{name}` is not `true` and has no effect"),
         )
         .protoc(format!(
             "\"{name}\" declares 'option allow_alias = false;' which has no effect. Please \
              remove the declaration."
         ))
-        .help("remove this option")
+        .help("remove the option")
     } else {
         let mut numbers: Vec<i32> = enumeration
             .items
@@ -124,7 +126,7 @@ fn check_allow_alias(after: In<'_>, enumeration: &Enum) {
         Diagnostic::error(
             Code::InvalidOptionValue,
             ctx.file,
-            option.span,
+            after.current().span,
             format!("enum `{name}` allows aliases but has none"),
         )
         .protoc(format!(
@@ -133,5 +135,9 @@ fn check_allow_alias(after: In<'_>, enumeration: &Enum) {
         ))
         .help("remove `option allow_alias = true;`")
     };
-    ctx.report(after.idx, diagnostic.protoc_at(after.current().span.start));
+    let diagnostic = diagnostic
+        .label(format!("checked when enum `{name}` ends, before this"))
+        .secondary(option.span, "the option")
+        .fix(option.span, "");
+    ctx.report(after.idx, diagnostic);
 }
