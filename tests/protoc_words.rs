@@ -49,7 +49,7 @@ fn our_first_error(dir: &Path, name: &str) -> String {
 /// A message with its positions, names and numbers taken out, so that two
 /// fixtures of one rule count once.
 fn message_kind(line: &str) -> String {
-    let message = line.splitn(2, ": ").nth(1).unwrap_or(line);
+    let message = line.split_once(": ").map_or(line, |(_, message)| message);
     let mut out = String::new();
     let mut in_quotes = false;
     for c in message.chars() {
