@@ -1,7 +1,8 @@
 //! Runs arbitrary bytes through the whole front end as one .proto file:
-//! lexing and parsing, the semantic checks (imports, symbols, names), every
-//! diagnostic in all three error formats, and the tree dump. None of this
-//! may panic, whatever the input.
+//! lexing and parsing, the semantic checks (imports, symbols, names,
+//! validation, options), every diagnostic in all three error formats, the
+//! tree dump, and for a file that checks, its descriptor set with source
+//! info. None of this may panic, whatever the input.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -37,4 +38,15 @@ fuzz_target!(|data: &[u8]| {
         let _ = to_plain_string(&map, &analysis.diagnostics, format);
     }
     let _ = dump(map.get(id), &parsed.file);
+
+    // A file that checks also goes through the descriptors stage, source
+    // info and retained options included.
+    if analysis.ok.contains(&id) {
+        let options = protoc_rs::descriptors::SetOptions {
+            include_imports: true,
+            include_source_info: true,
+            retain_options: true,
+        };
+        let _ = protoc_rs::descriptors::encode_set(&map, &[(id, &parsed.file)], &analysis, options);
+    }
 });
