@@ -6,6 +6,7 @@
 //! Every stage reports problems through [`diagnostics`].
 
 pub mod cli;
+pub mod codegen;
 pub mod compile;
 pub mod descriptors;
 pub mod diagnostics;

@@ -144,10 +144,6 @@ fn stderr() -> StandardStream {
 }
 
 fn compile_command(args: &CompileArgs) -> ExitCode {
-    if args.rust_out.is_some() {
-        eprintln!("error: --rust-out is not implemented yet");
-        return ExitCode::from(EXIT_USAGE);
-    }
     let options = compile::Options {
         include_paths: args.proto_path.clone(),
         inputs: args.files.clone(),
@@ -167,6 +163,19 @@ fn compile_command(args: &CompileArgs) -> ExitCode {
         });
         if let Err(err) = std::fs::write(path, bytes) {
             eprintln!("{}: {err}", path.display());
+            return ExitCode::from(EXIT_INPUT_ERRORS);
+        }
+    }
+    if let Some(dir) = &args.rust_out {
+        // Like prost-build, the code of every import too.
+        let set = compilation.file_descriptor_set(crate::descriptors::SetOptions {
+            include_imports: true,
+            include_source_info: true,
+            retain_options: false,
+        });
+        let files = crate::codegen::generate(&set.file, &crate::codegen::Config::default());
+        if let Err(err) = compile::output::write_files(dir, &files) {
+            eprintln!("{}: {err}", dir.display());
             return ExitCode::from(EXIT_INPUT_ERRORS);
         }
     }

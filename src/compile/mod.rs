@@ -4,6 +4,7 @@
 //! It runs the syntax stage on every file of the run, then the semantics
 //! stage over all of them.
 
+pub mod output;
 pub mod source_tree;
 pub mod well_known;
 
@@ -77,9 +78,17 @@ impl Compilation {
     /// The encoded `FileDescriptorSet` of the command-line files, as
     /// `options` ask.
     pub fn descriptor_set_with(&self, options: descriptors::SetOptions) -> Vec<u8> {
+        prost::Message::encode_to_vec(&self.file_descriptor_set(options))
+    }
+
+    /// The `FileDescriptorSet` of the command-line files, as `options` ask.
+    pub fn file_descriptor_set(
+        &self,
+        options: descriptors::SetOptions,
+    ) -> descriptors::pb::FileDescriptorSet {
         let include_imports = options.include_imports;
         let Some(analysis) = &self.analysis else {
-            return Vec::new();
+            return descriptors::pb::FileDescriptorSet::default();
         };
         let imports_of = |id: FileId| {
             self.files[id.0 as usize]
@@ -94,7 +103,7 @@ impl Compilation {
             .into_iter()
             .map(|id| (id, &self.files[id.0 as usize].ast))
             .collect();
-        descriptors::encode_set(&self.sources, &files, analysis, options)
+        descriptors::build_set(&self.sources, &files, analysis, options)
     }
 }
 

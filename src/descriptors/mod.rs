@@ -68,7 +68,17 @@ pub fn encode_set(
     analysis: &Analysis,
     options: SetOptions,
 ) -> Vec<u8> {
-    let set = pb::FileDescriptorSet {
+    build_set(sources, files, analysis, options).encode_to_vec()
+}
+
+/// Builds the `FileDescriptorSet` of `files`.
+pub fn build_set(
+    sources: &SourceMap,
+    files: &[(FileId, &ast::File)],
+    analysis: &Analysis,
+    options: SetOptions,
+) -> pb::FileDescriptorSet {
+    pb::FileDescriptorSet {
         file: files
             .iter()
             .map(|(id, ast)| {
@@ -99,6 +109,5 @@ pub fn encode_set(
                 file
             })
             .collect(),
-    };
-    set.encode_to_vec()
+    }
 }

@@ -1,9 +1,15 @@
-//! Developer tasks. `cargo run -p xtask -- gen-descriptor-types FDS OUT`
-//! turns a FileDescriptorSet of google/protobuf/descriptor.proto (written by
-//! protoc 35, see scripts/regen-descriptor-types.sh) into the prost types in
-//! src/pb/generated/. prost-types lags behind descriptor.proto
-//! (no `edition`, no `features`), so protoc-rs generates its own, the same
-//! way prost-types does.
+//! Developer tasks.
+//!
+//! `cargo run -p xtask -- gen-descriptor-types FDS OUT` turns a
+//! FileDescriptorSet of google/protobuf/descriptor.proto (written by protoc
+//! 35, see scripts/regen-descriptor-types.sh) into the prost types in
+//! src/pb/generated/. prost-types lags behind descriptor.proto (no
+//! `edition`, no `features`), so protoc-rs generates its own, the same way
+//! prost-types does.
+//!
+//! `cargo run -p xtask -- prost-build FDS OUT` runs the real prost-build,
+//! with its default settings, over a FileDescriptorSet written by protoc:
+//! the oracle for protoc-rs's Rust code (see scripts/regen-rust-goldens.sh).
 
 use std::path::Path;
 
@@ -15,8 +21,14 @@ fn main() {
         Some("gen-descriptor-types") if args.len() == 4 => {
             gen_descriptor_types(Path::new(&args[2]), Path::new(&args[3]))
         }
+        Some("prost-build") if args.len() == 4 => {
+            prost_build_oracle(Path::new(&args[2]), Path::new(&args[3]))
+        }
         _ => {
-            eprintln!("usage: xtask gen-descriptor-types FILE_DESCRIPTOR_SET OUT_DIR");
+            eprintln!(
+                "usage: xtask gen-descriptor-types FILE_DESCRIPTOR_SET OUT_DIR\n       \
+                 xtask prost-build FILE_DESCRIPTOR_SET OUT_DIR"
+            );
             std::process::exit(2);
         }
     }
@@ -104,4 +116,16 @@ fn gen_descriptor_types(fds_path: &Path, out_dir: &Path) {
         .disable_comments(["."])
         .compile_fds(fds)
         .expect("generate");
+}
+
+/// prost-build 0.14 with its defaults, as a project's build.rs would run it
+/// on protoc's output.
+fn prost_build_oracle(fds_path: &Path, out_dir: &Path) {
+    let bytes = std::fs::read(fds_path).expect("read the descriptor set");
+    let fds = prost_types::FileDescriptorSet::decode(bytes.as_slice()).expect("decode");
+    std::fs::create_dir_all(out_dir).expect("create the output directory");
+    prost_build::Config::new()
+        .out_dir(out_dir)
+        .compile_fds(fds)
+        .expect("prost-build");
 }

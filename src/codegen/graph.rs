@@ -1,0 +1,129 @@
+//! Every message of a run and which ones contain which, as prost-build
+//! decides boxing and derives from them: a singular message field whose
+//! type leads back to its container is boxed, and neither `Copy` nor `Eq`
+//! can be derived through it.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::pb::{field_descriptor_proto::Label, field_descriptor_proto::Type};
+use crate::pb::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
+
+pub struct MessageGraph<'a> {
+    /// Messages by full name with a leading dot.
+    messages: HashMap<String, &'a DescriptorProto>,
+    /// The message types of each message's singular message fields.
+    edges: HashMap<String, Vec<String>>,
+}
+
+impl<'a> MessageGraph<'a> {
+    pub fn new(files: &'a [FileDescriptorProto]) -> MessageGraph<'a> {
+        let mut graph = MessageGraph {
+            messages: HashMap::new(),
+            edges: HashMap::new(),
+        };
+        for file in files {
+            let package = match file.package.as_deref() {
+                Some(package) => format!(".{package}"),
+                None => String::new(),
+            };
+            for message in &file.message_type {
+                graph.add(&package, message);
+            }
+        }
+        graph
+    }
+
+    fn add(&mut self, scope: &str, message: &'a DescriptorProto) {
+        let name = format!("{scope}.{}", message.name());
+        let targets = message
+            .field
+            .iter()
+            .filter(|f| f.r#type() == Type::Message && f.label() != Label::Repeated)
+            .map(|f| f.type_name().to_owned())
+            .collect();
+        self.edges.insert(name.clone(), targets);
+        self.messages.insert(name.clone(), message);
+        for nested in &message.nested_type {
+            self.add(&name, nested);
+        }
+    }
+
+    pub fn message(&self, name: &str) -> Option<&'a DescriptorProto> {
+        self.messages.get(name).copied()
+    }
+
+    /// Whether `inner` is reachable from `outer` through singular message
+    /// fields (a message reaches itself).
+    pub fn is_nested(&self, outer: &str, inner: &str) -> bool {
+        if !self.edges.contains_key(outer) || !self.edges.contains_key(inner) {
+            return false;
+        }
+        let mut seen = HashSet::new();
+        let mut stack = vec![outer];
+        while let Some(name) = stack.pop() {
+            if name == inner {
+                return true;
+            }
+            if !seen.insert(name) {
+                continue;
+            }
+            stack.extend(
+                self.edges
+                    .get(name)
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str),
+            );
+        }
+        false
+    }
+
+    /// prost-build's boxing rule for a field of `message`.
+    pub fn should_box(&self, message: &str, field: &FieldDescriptorProto) -> bool {
+        field.label() != Label::Repeated
+            && matches!(field.r#type(), Type::Message | Type::Group)
+            && self.is_nested(field.type_name(), message)
+    }
+
+    pub fn can_message_derive_copy(&self, message: &str) -> bool {
+        self.message(message).is_some_and(|m| {
+            m.field
+                .iter()
+                .all(|field| self.can_field_derive_copy(message, field))
+        })
+    }
+
+    pub fn can_field_derive_copy(&self, message: &str, field: &FieldDescriptorProto) -> bool {
+        if field.label() == Label::Repeated {
+            return false;
+        }
+        match field.r#type() {
+            Type::Message => {
+                !self.is_nested(field.type_name(), message)
+                    && self.can_message_derive_copy(field.type_name())
+            }
+            Type::String | Type::Bytes | Type::Group => false,
+            _ => true,
+        }
+    }
+
+    pub fn can_message_derive_eq(&self, message: &str) -> bool {
+        self.message(message).is_some_and(|m| {
+            m.field
+                .iter()
+                .all(|field| self.can_field_derive_eq(message, field))
+        })
+    }
+
+    pub fn can_field_derive_eq(&self, message: &str, field: &FieldDescriptorProto) -> bool {
+        match field.r#type() {
+            Type::Message => {
+                field.label() != Label::Repeated
+                    && !self.is_nested(field.type_name(), message)
+                    && self.can_message_derive_eq(field.type_name())
+            }
+            Type::Float | Type::Double | Type::Group => false,
+            _ => true,
+        }
+    }
+}

@@ -1,0 +1,697 @@
+//! prost messages, enums and oneofs of one file, emitted with `quote!` the
+//! way prost-build writes them: the same derives, `#[prost(...)]`
+//! attributes, field types, nested modules and doc comments.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use proc_macro2::{Ident, Literal, TokenStream};
+use quote::quote;
+
+use super::comments::doc_lines;
+use super::graph::MessageGraph;
+use super::names::{strip_enum_prefix, to_snake, to_upper_camel};
+use super::Config;
+use crate::pb::field_descriptor_proto::{Label, Type};
+use crate::pb::source_code_info::Location;
+use crate::pb::{
+    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
+    OneofDescriptorProto,
+};
+
+/// A Rust identifier, raw when it is written `r#...`.
+pub fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => Ident::new(name, proc_macro2::Span::call_site()),
+    }
+}
+
+/// A Rust type or path written as text (`super::Foo`, `::prost::alloc::vec::Vec<u8>`).
+fn rust_type(text: &str) -> TokenStream {
+    text.parse().unwrap_or_else(|_| quote!(()))
+}
+
+/// A string literal with exactly this source text between its quotes.
+fn raw_string_literal(escaped: &str) -> Literal {
+    format!("\"{escaped}\"")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(escaped))
+}
+
+fn docs(lines: &[String]) -> TokenStream {
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// A oneof with its index and its fields (each with its index in the
+/// message), as prost-build groups them.
+type OneofMembers<'a> = (
+    usize,
+    &'a OneofDescriptorProto,
+    Vec<(usize, &'a FieldDescriptorProto)>,
+);
+
+/// The generator of one file's messages and enums.
+pub struct FileGenerator<'a> {
+    config: &'a Config,
+    graph: &'a MessageGraph<'a>,
+    package: String,
+    /// Names of the messages enclosing the current one, as written.
+    type_path: Vec<String>,
+    /// The current location path, as SourceCodeInfo numbers it.
+    path: Vec<i32>,
+    /// Locations by path: only the even-length ones prost-build reads.
+    locations: HashMap<Vec<i32>, &'a Location>,
+    proto3: bool,
+}
+
+impl<'a> FileGenerator<'a> {
+    pub fn new(
+        config: &'a Config,
+        graph: &'a MessageGraph<'a>,
+        file: &'a FileDescriptorProto,
+    ) -> FileGenerator<'a> {
+        let locations = file
+            .source_code_info
+            .iter()
+            .flat_map(|info| &info.location)
+            .filter(|l| !l.path.is_empty() && l.path.len() % 2 == 0)
+            .map(|l| (l.path.clone(), l))
+            .collect();
+        FileGenerator {
+            config,
+            graph,
+            package: file.package().to_owned(),
+            type_path: Vec::new(),
+            path: Vec::new(),
+            locations,
+            proto3: file.syntax() == "proto3",
+        }
+    }
+
+    /// The file's messages, then its enums.
+    pub fn file(&mut self, file: &'a FileDescriptorProto) -> TokenStream {
+        let mut out = TokenStream::new();
+        for (index, message) in file.message_type.iter().enumerate() {
+            self.path.extend([4, index as i32]);
+            out.extend(self.message(message));
+            self.path.truncate(self.path.len() - 2);
+        }
+        for (index, e) in file.enum_type.iter().enumerate() {
+            self.path.extend([5, index as i32]);
+            out.extend(self.enumeration(e));
+            self.path.truncate(self.path.len() - 2);
+        }
+        out
+    }
+
+    fn doc(&self, fq_name: &str, field: Option<&str>) -> TokenStream {
+        if self.config.comments_disabled(fq_name, field) {
+            return TokenStream::new();
+        }
+        match self.locations.get(&self.path) {
+            Some(location) => docs(&doc_lines(location)),
+            None => TokenStream::new(),
+        }
+    }
+
+    /// The full name of a type of the current scope, with a leading dot.
+    fn fq_name(&self, name: &str) -> String {
+        let mut out = String::new();
+        if !self.package.is_empty() {
+            out.push('.');
+            out.push_str(self.package.trim_matches('.'));
+        }
+        if !self.type_path.is_empty() {
+            out.push('.');
+            out.push_str(&self.type_path.join("."));
+        }
+        out.push('.');
+        out.push_str(name);
+        out
+    }
+
+    fn message(&mut self, message: &'a DescriptorProto) -> TokenStream {
+        let name = message.name();
+        let fq_name = self.fq_name(name);
+        if self.config.extern_path(&fq_name).is_some() {
+            return TokenStream::new();
+        }
+        // Map entries become map fields; other nested types keep their
+        // index for comments.
+        let mut map_entries: HashMap<String, (&FieldDescriptorProto, &FieldDescriptorProto)> =
+            HashMap::new();
+        let mut nested_types = Vec::new();
+        for (index, nested) in message.nested_type.iter().enumerate() {
+            let is_map_entry = nested
+                .options
+                .as_ref()
+                .and_then(|o| o.known.map_entry)
+                .unwrap_or(false);
+            if is_map_entry && nested.field.len() == 2 {
+                map_entries.insert(
+                    format!("{fq_name}.{}", nested.name()),
+                    (&nested.field[0], &nested.field[1]),
+                );
+            } else {
+                nested_types.push((index, nested));
+            }
+        }
+        // Fields and the real oneofs' fields, with their indexes.
+        let mut fields = Vec::new();
+        let mut oneof_fields: BTreeMap<i32, Vec<(usize, &FieldDescriptorProto)>> = BTreeMap::new();
+        for (index, field) in message.field.iter().enumerate() {
+            match field.oneof_index {
+                Some(oneof) if !field.proto3_optional() => {
+                    oneof_fields.entry(oneof).or_default().push((index, field))
+                }
+                _ => fields.push((index, field)),
+            }
+        }
+        let oneofs: Vec<OneofMembers<'_>> = message
+            .oneof_decl
+            .iter()
+            .enumerate()
+            .filter_map(|(index, oneof)| {
+                oneof_fields
+                    .remove(&(index as i32))
+                    .map(|fields| (index, oneof, fields))
+            })
+            .collect();
+
+        let doc = self.doc(&fq_name, None);
+        let copy = self
+            .graph
+            .can_message_derive_copy(&fq_name)
+            .then(|| quote!(Copy,));
+        let eq = self
+            .graph
+            .can_message_derive_eq(&fq_name)
+            .then(|| quote!(Eq, Hash,));
+        let prost = rust_type(&self.config.prost_path);
+        let struct_name = ident(&to_upper_camel(name));
+        let attributes = self.config.type_attributes(&fq_name);
+        let mut members = TokenStream::new();
+        for (index, field) in &fields {
+            self.path.extend([2, *index as i32]);
+            let entry = map_entries.get(field.type_name());
+            members.extend(match entry {
+                Some((key, value)) => self.map_field(&fq_name, field, key, value),
+                None => self.field(&fq_name, field),
+            });
+            self.path.truncate(self.path.len() - 2);
+        }
+        for (index, oneof, oneof_members) in &oneofs {
+            self.path.extend([8, *index as i32]);
+            members.extend(self.oneof_field(name, &fq_name, message, oneof, oneof_members));
+            self.path.truncate(self.path.len() - 2);
+        }
+        let mut out = quote! {
+            #doc
+            #attributes
+            #[derive(Clone, #copy PartialEq, #eq #prost::Message)]
+            pub struct #struct_name {
+                #members
+            }
+        };
+        if !message.enum_type.is_empty() || !nested_types.is_empty() || !oneofs.is_empty() {
+            self.type_path.push(name.to_owned());
+            let mut body = TokenStream::new();
+            for (index, nested) in &nested_types {
+                self.path.extend([3, *index as i32]);
+                body.extend(self.message(nested));
+                self.path.truncate(self.path.len() - 2);
+            }
+            for (index, e) in message.enum_type.iter().enumerate() {
+                self.path.extend([4, index as i32]);
+                body.extend(self.enumeration(e));
+                self.path.truncate(self.path.len() - 2);
+            }
+            for (index, oneof, oneof_members) in &oneofs {
+                body.extend(self.oneof(&fq_name, message, *index, oneof, oneof_members));
+            }
+            self.type_path.pop();
+            let module_doc = format!(" Nested message and enum types in `{name}`.");
+            let module = ident(&to_snake(name));
+            out.extend(quote! {
+                #[doc = #module_doc]
+                pub mod #module {
+                    #body
+                }
+            });
+        }
+        out
+    }
+
+    fn field(&self, fq_message: &str, field: &FieldDescriptorProto) -> TokenStream {
+        let ty = field.r#type();
+        let repeated = field.label() == Label::Repeated;
+        let optional = self.optional(field);
+        let boxed = self.graph.should_box(fq_message, field);
+        let rust_ty = rust_type(&self.resolve_type(field));
+        let doc = self.doc(fq_message, Some(field.name()));
+        let deprecated = deprecated(field).then(|| quote!(#[deprecated]));
+        // prost-build writes the bytes representation into the type tag.
+        let mut args = vec![match ty {
+            Type::Bytes => quote!(bytes = "vec"),
+            _ => self.type_tag(field),
+        }];
+        match field.label() {
+            Label::Optional if optional => args.push(quote!(optional)),
+            Label::Optional => {}
+            Label::Required => args.push(quote!(required)),
+            Label::Repeated => {
+                args.push(quote!(repeated));
+                let packed_by_default = self.proto3;
+                let packed = field
+                    .options
+                    .as_ref()
+                    .and_then(|o| o.known.packed)
+                    .unwrap_or(packed_by_default);
+                if can_pack(ty) && !packed {
+                    args.push(quote!(packed = "false"));
+                }
+            }
+        }
+        if boxed {
+            args.push(quote!(boxed));
+        }
+        let tag = field.number().to_string();
+        args.push(quote!(tag = #tag));
+        if let Some(default) = &field.default_value {
+            let literal = raw_string_literal(&self.default_text(field, default));
+            args.push(quote!(default = #literal));
+        }
+        let name = ident(&to_snake(field.name()));
+        let prost = rust_type(&self.config.prost_path);
+        let mut field_ty = rust_ty;
+        if boxed {
+            field_ty = quote!(#prost::alloc::boxed::Box<#field_ty>);
+        }
+        if repeated {
+            field_ty = quote!(#prost::alloc::vec::Vec<#field_ty>);
+        } else if optional {
+            field_ty = quote!(::core::option::Option<#field_ty>);
+        }
+        quote! {
+            #doc
+            #deprecated
+            #[prost(#(#args),*)]
+            pub #name: #field_ty,
+        }
+    }
+
+    /// The text prost-build puts in `default = "..."`, escapes included.
+    fn default_text(&self, field: &FieldDescriptorProto, default: &str) -> String {
+        match field.r#type() {
+            Type::Bytes => {
+                let mut out = String::from("b\\\"");
+                for byte in unescape_c(default) {
+                    for c in std::ascii::escape_default(byte) {
+                        out.extend((c as char).escape_default());
+                    }
+                }
+                out.push_str("\\\"");
+                out
+            }
+            Type::Enum => {
+                let value = to_upper_camel(default);
+                let enum_name = field.type_name().rsplit('.').next().unwrap_or_default();
+                strip_enum_prefix(&to_upper_camel(enum_name), &value)
+            }
+            _ => default.escape_default().to_string(),
+        }
+    }
+
+    fn map_field(
+        &self,
+        fq_message: &str,
+        field: &FieldDescriptorProto,
+        key: &FieldDescriptorProto,
+        value: &FieldDescriptorProto,
+    ) -> TokenStream {
+        let key_ty = rust_type(&self.resolve_type(key));
+        let value_ty = rust_type(&self.resolve_type(value));
+        let doc = self.doc(fq_message, Some(field.name()));
+        let key_tag = self.type_tag_text(key);
+        let value_tag = match value.r#type() {
+            Type::Enum => format!("enumeration({})", self.resolve_ident(value.type_name())),
+            _ => self.type_tag_text(value),
+        };
+        let kinds = format!("{key_tag}, {value_tag}");
+        let tag = field.number().to_string();
+        let name = ident(&to_snake(field.name()));
+        quote! {
+            #doc
+            #[prost(map = #kinds, tag = #tag)]
+            pub #name: ::std::collections::HashMap<#key_ty, #value_ty>,
+        }
+    }
+
+    fn oneof_field(
+        &self,
+        message_name: &str,
+        fq_message: &str,
+        message: &DescriptorProto,
+        oneof: &OneofDescriptorProto,
+        fields: &[(usize, &FieldDescriptorProto)],
+    ) -> TokenStream {
+        let type_name = format!(
+            "{}::{}",
+            to_snake(message_name),
+            oneof_type_name(message, oneof)
+        );
+        let doc = self.doc(fq_message, None);
+        let tags = fields
+            .iter()
+            .map(|(_, f)| f.number().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let name = ident(&to_snake(oneof.name()));
+        let ty = rust_type(&type_name);
+        let type_literal = type_name.as_str();
+        quote! {
+            #doc
+            #[prost(oneof = #type_literal, tags = #tags)]
+            pub #name: ::core::option::Option<#ty>,
+        }
+    }
+
+    fn oneof(
+        &mut self,
+        fq_message: &str,
+        message: &DescriptorProto,
+        index: usize,
+        oneof: &OneofDescriptorProto,
+        fields: &[(usize, &FieldDescriptorProto)],
+    ) -> TokenStream {
+        self.path.extend([8, index as i32]);
+        let doc = self.doc(fq_message, None);
+        self.path.truncate(self.path.len() - 2);
+        let copy = fields
+            .iter()
+            .all(|(_, f)| self.graph.can_field_derive_copy(fq_message, f))
+            .then(|| quote!(Copy,));
+        let eq = fields
+            .iter()
+            .all(|(_, f)| self.graph.can_field_derive_eq(fq_message, f))
+            .then(|| quote!(Eq, Hash,));
+        let prost = rust_type(&self.config.prost_path);
+        let attributes = self
+            .config
+            .type_attributes(&format!("{fq_message}.{}", oneof.name()));
+        let mut variants = TokenStream::new();
+        for (field_index, field) in fields {
+            self.path.extend([2, *field_index as i32]);
+            let doc = self.doc(fq_message, Some(field.name()));
+            self.path.truncate(self.path.len() - 2);
+            let deprecated = deprecated(field).then(|| quote!(#[deprecated]));
+            let type_tag = self.type_tag(field);
+            let tag = field.number().to_string();
+            let mut ty = rust_type(&self.resolve_type(field));
+            if self.graph.should_box(fq_message, field) {
+                ty = quote!(#prost::alloc::boxed::Box<#ty>);
+            }
+            let variant = ident(&to_upper_camel(field.name()));
+            variants.extend(quote! {
+                #doc
+                #deprecated
+                #[prost(#type_tag, tag = #tag)]
+                #variant(#ty),
+            });
+        }
+        let name = ident(&oneof_type_name(message, oneof));
+        quote! {
+            #doc
+            #attributes
+            #[derive(Clone, #copy PartialEq, #eq #prost::Oneof)]
+            pub enum #name {
+                #variants
+            }
+        }
+    }
+
+    fn enumeration(&mut self, e: &EnumDescriptorProto) -> TokenStream {
+        let enum_name = to_upper_camel(e.name());
+        let fq_name = self.fq_name(e.name());
+        if self.config.extern_path(&fq_name).is_some() {
+            return TokenStream::new();
+        }
+        let doc = self.doc(&fq_name, None);
+        let attributes = self.config.type_attributes(&fq_name);
+        let prost = rust_type(&self.config.prost_path);
+        let variants = enum_variants(&enum_name, e);
+        let mut body = TokenStream::new();
+        for variant in &variants {
+            self.path.extend([2, variant.index as i32]);
+            let doc = self.doc(&fq_name, Some(&variant.proto_name));
+            self.path.truncate(self.path.len() - 2);
+            let deprecated = variant.deprecated.then(|| quote!(#[deprecated]));
+            let name = ident(&variant.rust_name);
+            let number = Literal::i32_unsuffixed(variant.number);
+            body.extend(quote! {
+                #doc
+                #deprecated
+                #name = #number,
+            });
+        }
+        let as_str_arms = variants.iter().map(|v| {
+            let name = ident(&v.rust_name);
+            let proto = v.proto_name.as_str();
+            let allow = v.deprecated.then(|| quote!(#[allow(deprecated)]));
+            quote!(#allow Self::#name => #proto,)
+        });
+        let from_str_arms = variants.iter().map(|v| {
+            let name = ident(&v.rust_name);
+            let proto = v.proto_name.as_str();
+            let allow = v.deprecated.then(|| quote!(#[allow(deprecated)]));
+            quote!(#proto => Some(#allow Self::#name),)
+        });
+        let type_name = ident(&enum_name);
+        quote! {
+            #doc
+            #attributes
+            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #prost::Enumeration)]
+            #[repr(i32)]
+            pub enum #type_name {
+                #body
+            }
+            impl #type_name {
+                /// String value of the enum field names used in the ProtoBuf definition.
+                ///
+                /// The values are not transformed in any way and thus are considered stable
+                /// (if the ProtoBuf definition does not change) and safe for programmatic use.
+                pub fn as_str_name(&self) -> &'static str {
+                    match self {
+                        #(#as_str_arms)*
+                    }
+                }
+                /// Creates an enum from field names used in the ProtoBuf definition.
+                pub fn from_str_name(value: &str) -> ::core::option::Option<Self> {
+                    match value {
+                        #(#from_str_arms)*
+                        _ => None,
+                    }
+                }
+            }
+        }
+    }
+
+    /// proto2 `optional` scalars, proto3 `optional`, and singular messages
+    /// are `Option`s.
+    fn optional(&self, field: &FieldDescriptorProto) -> bool {
+        if field.proto3_optional() {
+            return true;
+        }
+        if field.label() != Label::Optional {
+            return false;
+        }
+        match field.r#type() {
+            Type::Message => true,
+            _ => !self.proto3,
+        }
+    }
+
+    fn type_tag(&self, field: &FieldDescriptorProto) -> TokenStream {
+        match field.r#type() {
+            Type::Enum => {
+                let path = self.resolve_ident(field.type_name());
+                quote!(enumeration = #path)
+            }
+            _ => rust_type(&self.type_tag_text(field)),
+        }
+    }
+
+    fn type_tag_text(&self, field: &FieldDescriptorProto) -> String {
+        match field.r#type() {
+            Type::Float => "float",
+            Type::Double => "double",
+            Type::Int32 => "int32",
+            Type::Int64 => "int64",
+            Type::Uint32 => "uint32",
+            Type::Uint64 => "uint64",
+            Type::Sint32 => "sint32",
+            Type::Sint64 => "sint64",
+            Type::Fixed32 => "fixed32",
+            Type::Fixed64 => "fixed64",
+            Type::Sfixed32 => "sfixed32",
+            Type::Sfixed64 => "sfixed64",
+            Type::Bool => "bool",
+            Type::String => "string",
+            Type::Bytes => "bytes",
+            Type::Group => "group",
+            Type::Message => "message",
+            Type::Enum => {
+                return format!(
+                    "enumeration = \"{}\"",
+                    self.resolve_ident(field.type_name())
+                )
+            }
+        }
+        .to_owned()
+    }
+
+    fn resolve_type(&self, field: &FieldDescriptorProto) -> String {
+        let prost = &self.config.prost_path;
+        match field.r#type() {
+            Type::Float => "f32".into(),
+            Type::Double => "f64".into(),
+            Type::Uint32 | Type::Fixed32 => "u32".into(),
+            Type::Uint64 | Type::Fixed64 => "u64".into(),
+            Type::Int32 | Type::Sfixed32 | Type::Sint32 | Type::Enum => "i32".into(),
+            Type::Int64 | Type::Sfixed64 | Type::Sint64 => "i64".into(),
+            Type::Bool => "bool".into(),
+            Type::String => format!("{prost}::alloc::string::String"),
+            Type::Bytes => format!("{prost}::alloc::vec::Vec<u8>"),
+            Type::Group | Type::Message => self.resolve_ident(field.type_name()),
+        }
+    }
+
+    /// A type's Rust path from the current module: `super::` up to the
+    /// common ancestor, then down, or an extern path.
+    fn resolve_ident(&self, proto_name: &str) -> String {
+        if let Some(path) = self.config.extern_path(proto_name) {
+            return path;
+        }
+        let mut local: Vec<&str> = self
+            .package
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .chain(self.type_path.iter().map(String::as_str))
+            .collect();
+        let mut parts: Vec<&str> = proto_name.trim_start_matches('.').split('.').collect();
+        let type_name = parts.pop().unwrap_or_default();
+        let common = local.iter().zip(&parts).take_while(|(a, b)| a == b).count();
+        local.drain(..common);
+        let mut out: Vec<String> = local.iter().map(|_| "super".to_owned()).collect();
+        out.extend(parts[common..].iter().map(|p| to_snake(p)));
+        out.push(to_upper_camel(type_name));
+        out.join("::")
+    }
+}
+
+/// prost-build's name for a oneof's enum: the oneof's name in UpperCamel,
+/// with `OneOf` added when a nested message or enum already has that name.
+fn oneof_type_name(message: &DescriptorProto, oneof: &OneofDescriptorProto) -> String {
+    let mut name = to_upper_camel(oneof.name());
+    let taken: HashSet<String> = message
+        .nested_type
+        .iter()
+        .map(|m| to_upper_camel(m.name()))
+        .chain(message.enum_type.iter().map(|e| to_upper_camel(e.name())))
+        .collect();
+    if taken.contains(&name) {
+        name.push_str("OneOf");
+    }
+    name
+}
+
+struct Variant {
+    index: usize,
+    proto_name: String,
+    rust_name: String,
+    number: i32,
+    deprecated: bool,
+}
+
+/// The enum's values without aliases (the first name of each number wins),
+/// named without the enum's prefix.
+fn enum_variants(enum_name: &str, e: &EnumDescriptorProto) -> Vec<Variant> {
+    let mut numbers = HashSet::new();
+    e.value
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| numbers.insert(v.number()))
+        .map(|(index, v)| Variant {
+            index,
+            proto_name: v.name().to_owned(),
+            rust_name: strip_enum_prefix(enum_name, &to_upper_camel(v.name())),
+            number: v.number(),
+            deprecated: v
+                .options
+                .as_ref()
+                .and_then(|o| o.known.deprecated)
+                .unwrap_or(false),
+        })
+        .collect()
+}
+
+fn deprecated(field: &FieldDescriptorProto) -> bool {
+    field
+        .options
+        .as_ref()
+        .and_then(|o| o.known.deprecated)
+        .unwrap_or(false)
+}
+
+fn can_pack(ty: Type) -> bool {
+    !matches!(ty, Type::String | Type::Bytes | Type::Message | Type::Group)
+}
+
+/// protoc's C escaping of a bytes default, undone.
+fn unescape_c(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'\\' {
+            out.push(bytes[i]);
+            i += 1;
+            continue;
+        }
+        i += 1;
+        let Some(&c) = bytes.get(i) else { break };
+        match c {
+            b'0'..=b'7' => {
+                let mut value = 0u32;
+                let mut digits = 0;
+                while digits < 3 && i < bytes.len() && (b'0'..=b'7').contains(&bytes[i]) {
+                    value = value * 8 + u32::from(bytes[i] - b'0');
+                    i += 1;
+                    digits += 1;
+                }
+                out.push(value as u8);
+                continue;
+            }
+            b'x' => {
+                let mut value = 0u32;
+                i += 1;
+                while i < bytes.len() && bytes[i].is_ascii_hexdigit() {
+                    value = value * 16 + (bytes[i] as char).to_digit(16).unwrap_or(0);
+                    i += 1;
+                }
+                out.push(value as u8);
+                continue;
+            }
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b't' => out.push(b'\t'),
+            b'a' => out.push(0x07),
+            b'b' => out.push(0x08),
+            b'f' => out.push(0x0c),
+            b'v' => out.push(0x0b),
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    out
+}
