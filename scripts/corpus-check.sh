@@ -106,3 +106,19 @@ if [ "$failed" -ne 0 ]; then
   exit 1
 fi
 echo "options: every rejected fixture's first error equals protoc 35's"
+
+# Rust code for googleapis-mid: every file equal to prost-build's, first
+# line aside (digests by scripts/regen-rust-goldens.sh).
+out=$(mktemp -d)
+(cd "$corpus" && "$bin" compile -I googleapis -I protobuf --rust-out "$out" \
+  $(cat googleapis-mid.txt) 2>/dev/null)
+actual=$(cd "$out" && for f in *.rs; do
+  echo "$f $(tail -n +2 "$f" | sha256sum | cut -d' ' -f1)"
+done)
+rm -rf "$out"
+if [ "$actual" != "$(cat "$root/fixtures/goldens/prost-build/googleapis-mid.digests")" ]; then
+  echo "googleapis-mid Rust: differs from prost-build's" >&2
+  diff <(echo "$actual") "$root/fixtures/goldens/prost-build/googleapis-mid.digests" | head >&2
+  exit 1
+fi
+echo "googleapis-mid Rust: $(echo "$actual" | wc -l) files equal to prost-build's"

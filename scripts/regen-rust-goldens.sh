@@ -18,4 +18,17 @@ for proto in fixtures/codegen/*.proto; do
     -o "$scratch/$name.pb" "$name.proto")
   cargo run --quiet -p xtask -- prost-build "$scratch/$name.pb" "$out"
 done
+
+# googleapis-mid: too large to commit, so one digest per generated file (its
+# content after the first line), which scripts/corpus-check.sh compares.
+corpus=${CORPUS:-../shared/corpus}
+if [ -d "$corpus" ]; then
+  (cd "$corpus" && "${protoc[@]}" -I googleapis -I protobuf --include_imports \
+    --include_source_info -o "$scratch/mid.pb" $(cat googleapis-mid.txt)) 2>/dev/null
+  cargo run --quiet -p xtask -- prost-build "$scratch/mid.pb" "$scratch/mid"
+  (cd "$scratch/mid" && for f in *.rs; do
+    echo "$f $(tail -n +2 "$f" | sha256sum | cut -d' ' -f1)"
+  done) > fixtures/goldens/prost-build/googleapis-mid.digests
+  wc -l fixtures/goldens/prost-build/googleapis-mid.digests
+fi
 echo "goldens written in fixtures/goldens/prost-build/"
