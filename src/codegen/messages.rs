@@ -7,15 +7,16 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::comments::doc_lines;
+use super::comments::{doc_lines, leading_lines};
 use super::graph::MessageGraph;
 use super::names::{strip_enum_prefix, to_snake, to_upper_camel};
+use super::services::{self, MethodModel, ServiceModel};
 use super::Config;
 use crate::pb::field_descriptor_proto::{Label, Type};
 use crate::pb::source_code_info::Location;
 use crate::pb::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
-    OneofDescriptorProto,
+    OneofDescriptorProto, ServiceDescriptorProto,
 };
 
 /// A Rust identifier, raw when it is written `r#...`.
@@ -101,7 +102,67 @@ impl<'a> FileGenerator<'a> {
             out.extend(self.enumeration(e));
             self.path.truncate(self.path.len() - 2);
         }
+        if self.config.build_client || self.config.build_server {
+            for (index, service) in file.service.iter().enumerate() {
+                self.path.extend([6, index as i32]);
+                let model = self.service_model(service);
+                out.extend(services::service(&model, self.config));
+                self.path.truncate(self.path.len() - 2);
+            }
+        }
         out
+    }
+
+    /// A service as tonic-build sees it: Rust names, leading comments,
+    /// and request and response types as the service modules name them.
+    fn service_model(&mut self, service: &ServiceDescriptorProto) -> ServiceModel {
+        let leading = |locations: &HashMap<Vec<i32>, &Location>, path: &Vec<i32>| {
+            locations.get(path).map_or(Vec::new(), |l| leading_lines(l))
+        };
+        let doc = leading(&self.locations, &self.path);
+        let mut methods = Vec::new();
+        for (index, method) in service.method.iter().enumerate() {
+            self.path.extend([2, index as i32]);
+            let doc = leading(&self.locations, &self.path);
+            self.path.truncate(self.path.len() - 2);
+            methods.push(MethodModel {
+                name: to_snake(method.name()),
+                proto_name: method.name().to_owned(),
+                doc,
+                deprecated: method
+                    .options
+                    .as_ref()
+                    .and_then(|o| o.known.deprecated)
+                    .unwrap_or(false),
+                input: self.service_type(method.input_type()),
+                output: self.service_type(method.output_type()),
+                client_streaming: method.client_streaming(),
+                server_streaming: method.server_streaming(),
+            });
+        }
+        let name = to_upper_camel(service.name());
+        let full_name = if self.package.is_empty() {
+            service.name().to_owned()
+        } else {
+            format!("{}.{}", self.package, service.name())
+        };
+        ServiceModel {
+            name,
+            full_name,
+            doc,
+            methods,
+        }
+    }
+
+    /// tonic-build's path to a message from inside a service module:
+    /// extern paths as they are, `()` for `Empty`, the rest under `super`.
+    fn service_type(&self, proto_name: &str) -> TokenStream {
+        let resolved = self.resolve_ident(proto_name);
+        if resolved == "()" || resolved.starts_with("::") || resolved.starts_with("crate::") {
+            rust_type(&resolved)
+        } else {
+            rust_type(&format!("super::{resolved}"))
+        }
     }
 
     fn doc(&self, fq_name: &str, field: Option<&str>) -> TokenStream {

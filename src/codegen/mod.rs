@@ -1,7 +1,8 @@
-//! The codegen stage: descriptor sets become Rust source for the prost
-//! runtime, file for file what prost-build writes with its defaults: one
-//! `<package>.rs` per protobuf package (`_.rs` for none), messages, enums
-//! and oneofs with their nested modules, formatted by prettyplease.
+//! The codegen stage: descriptor sets become Rust source for the prost and
+//! tonic runtimes, file for file what prost-build and tonic-prost-build
+//! write with their defaults: one `<package>.rs` per protobuf package
+//! (`_.rs` for none), messages, enums and oneofs with their nested
+//! modules, gRPC clients and servers, formatted by prettyplease.
 //!
 //! Architecture invariant: it reads `FileDescriptorProto`s (SourceCodeInfo
 //! included, for doc comments) and nothing of the earlier stages; code is
@@ -11,6 +12,7 @@ mod comments;
 mod graph;
 mod messages;
 pub mod names;
+mod services;
 
 use std::collections::BTreeMap;
 
@@ -39,6 +41,12 @@ pub struct Config {
     pub type_attributes: Vec<(String, String)>,
     /// Paths whose comments are left out (`.` for all).
     pub disable_comments: Vec<String>,
+    /// tonic servers for services.
+    pub build_server: bool,
+    /// tonic clients for services.
+    pub build_client: bool,
+    /// Client `connect` functions, which need tonic's transport.
+    pub build_transport: bool,
 }
 
 impl Default for Config {
@@ -49,6 +57,9 @@ impl Default for Config {
             compile_well_known_types: false,
             type_attributes: Vec::new(),
             disable_comments: Vec::new(),
+            build_server: true,
+            build_client: true,
+            build_transport: true,
         }
     }
 }

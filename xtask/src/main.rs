@@ -7,9 +7,12 @@
 //! `edition`, no `features`), so protoc-rs generates its own, the same way
 //! prost-types does.
 //!
-//! `cargo run -p xtask -- prost-build FDS OUT` runs the real prost-build,
-//! with its default settings, over a FileDescriptorSet written by protoc:
-//! the oracle for protoc-rs's Rust code (see scripts/regen-rust-goldens.sh).
+//! `cargo run -p xtask -- prost-build FDS OUT` runs the real
+//! tonic-prost-build 0.14 (and through it prost-build 0.14), with their
+//! default settings, over a FileDescriptorSet written by protoc: the oracle
+//! for protoc-rs's Rust code (see scripts/regen-rust-goldens.sh). With
+//! tonic-prost-build's defaults, prost-build's `cleanup-markdown` feature is
+//! on, as in any project that uses both.
 
 use std::path::Path;
 
@@ -118,14 +121,14 @@ fn gen_descriptor_types(fds_path: &Path, out_dir: &Path) {
         .expect("generate");
 }
 
-/// prost-build 0.14 with its defaults, as a project's build.rs would run it
-/// on protoc's output.
+/// tonic-prost-build 0.14 with its defaults, as a project's build.rs would
+/// run it on protoc's output.
 fn prost_build_oracle(fds_path: &Path, out_dir: &Path) {
     let bytes = std::fs::read(fds_path).expect("read the descriptor set");
     let fds = prost_types::FileDescriptorSet::decode(bytes.as_slice()).expect("decode");
     std::fs::create_dir_all(out_dir).expect("create the output directory");
-    prost_build::Config::new()
+    tonic_prost_build::configure()
         .out_dir(out_dir)
         .compile_fds(fds)
-        .expect("prost-build");
+        .expect("tonic-prost-build");
 }
