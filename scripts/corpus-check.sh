@@ -122,3 +122,6 @@ if [ "$actual" != "$(cat "$root/fixtures/goldens/prost-build/googleapis-mid.dige
   exit 1
 fi
 echo "googleapis-mid Rust: $(echo "$actual" | wc -l) files equal to prost-build's"
+
+# That code builds against prost and tonic 0.14 with warnings denied.
+bash "$root/scripts/check-generated-compiles.sh"

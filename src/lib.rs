@@ -5,6 +5,7 @@
 //! [`compile`] (the driver that reads files and runs the stages).
 //! Every stage reports problems through [`diagnostics`].
 
+pub mod builder;
 pub mod cli;
 pub mod codegen;
 pub mod compile;
@@ -14,3 +15,5 @@ pub mod pb;
 pub mod semantics;
 pub mod source;
 pub mod syntax;
+
+pub use builder::{configure, Builder};

@@ -73,6 +73,35 @@ pub struct CompileArgs {
     #[arg(long = "rust-out", visible_alias = "rust_out", value_name = "DIR")]
     pub rust_out: Option<PathBuf>,
 
+    /// With --rust-out: also write FILE, which includes every generated
+    /// file in modules named after the packages.
+    #[arg(long = "include-file", value_name = "FILE")]
+    pub include_file: Option<String>,
+
+    /// With --rust-out: use RUST_PATH for PROTO_PATH (`.pkg=::crate::pkg`).
+    #[arg(long = "extern-path", value_name = "PROTO_PATH=RUST_PATH")]
+    pub extern_path: Vec<String>,
+
+    /// With --rust-out: add ATTRIBUTE to types matching PATH.
+    #[arg(long = "type-attribute", value_name = "PATH=ATTRIBUTE")]
+    pub type_attribute: Vec<String>,
+
+    /// With --rust-out: map fields matching PATH as BTreeMap.
+    #[arg(long = "btree-map", value_name = "PATH")]
+    pub btree_map: Vec<String>,
+
+    /// With --rust-out: bytes fields matching PATH as bytes::Bytes.
+    #[arg(long = "bytes", value_name = "PATH")]
+    pub bytes: Vec<String>,
+
+    /// With --rust-out: no tonic servers.
+    #[arg(long = "no-server")]
+    pub no_server: bool,
+
+    /// With --rust-out: no tonic clients.
+    #[arg(long = "no-client")]
+    pub no_client: bool,
+
     /// How to print diagnostics.
     #[arg(
         long = "error-format",
@@ -173,13 +202,55 @@ fn compile_command(args: &CompileArgs) -> ExitCode {
             include_source_info: true,
             retain_options: false,
         });
-        let files = crate::codegen::generate(&set.file, &crate::codegen::Config::default());
+        let config = match codegen_config(args) {
+            Ok(config) => config,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+        };
+        let mut files = crate::codegen::generate(&set.file, &config);
+        if let Some(name) = &args.include_file {
+            let content = crate::codegen::include_file(&files);
+            files.push(crate::codegen::GeneratedFile {
+                name: name.clone(),
+                content,
+            });
+        }
         if let Err(err) = compile::output::write_files(dir, &files) {
             eprintln!("{}: {err}", dir.display());
             return ExitCode::from(EXIT_INPUT_ERRORS);
         }
     }
     ExitCode::SUCCESS
+}
+
+/// The code generation settings the flags ask for.
+fn codegen_config(args: &CompileArgs) -> Result<crate::codegen::Config, String> {
+    let pair = |flag: &str, text: &str| {
+        text.split_once('=')
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .ok_or_else(|| format!("--{flag} wants PATH=VALUE, got `{text}`"))
+    };
+    let config = crate::codegen::Config {
+        extern_paths: args
+            .extern_path
+            .iter()
+            .map(|t| pair("extern-path", t))
+            .collect::<Result<_, _>>()?,
+        type_attributes: args
+            .type_attribute
+            .iter()
+            .map(|t| pair("type-attribute", t))
+            .collect::<Result<_, _>>()?,
+        btree_map: args.btree_map.clone(),
+        bytes: args.bytes.clone(),
+        build_server: !args.no_server,
+        build_client: !args.no_client,
+        ..Default::default()
+    };
+    config.validate()?;
+    Ok(config)
 }
 
 /// Prints everything a run reported, in `format`.

@@ -250,7 +250,8 @@ impl<'a> FileGenerator<'a> {
             .then(|| quote!(Eq, Hash,));
         let prost = rust_type(&self.config.prost_path);
         let struct_name = ident(&to_upper_camel(name));
-        let attributes = self.config.type_attributes(&fq_name);
+        let mut attributes = self.config.type_attributes(&fq_name);
+        attributes.extend(self.config.message_attributes(&fq_name));
         let mut members = TokenStream::new();
         for (index, field) in &fields {
             self.path.extend([2, *index as i32]);
@@ -307,12 +308,17 @@ impl<'a> FileGenerator<'a> {
         let ty = field.r#type();
         let repeated = field.label() == Label::Repeated;
         let optional = self.optional(field);
-        let boxed = self.graph.should_box(fq_message, field);
-        let rust_ty = rust_type(&self.resolve_type(field));
+        let boxed = self.graph.should_box(fq_message, field)
+            || (!repeated && self.config.is_boxed(fq_message, field.name()));
+        let rust_ty = rust_type(&self.resolve_type(fq_message, field));
         let doc = self.doc(fq_message, Some(field.name()));
+        let field_attributes = self.config.field_attributes(fq_message, field.name());
         let deprecated = deprecated(field).then(|| quote!(#[deprecated]));
         // prost-build writes the bytes representation into the type tag.
         let mut args = vec![match ty {
+            Type::Bytes if self.config.is_bytes(fq_message, field.name()) => {
+                quote!(bytes = "bytes")
+            }
             Type::Bytes => quote!(bytes = "vec"),
             _ => self.type_tag(field),
         }];
@@ -357,6 +363,7 @@ impl<'a> FileGenerator<'a> {
             #doc
             #deprecated
             #[prost(#(#args),*)]
+            #field_attributes
             pub #name: #field_ty,
         }
     }
@@ -390,8 +397,8 @@ impl<'a> FileGenerator<'a> {
         key: &FieldDescriptorProto,
         value: &FieldDescriptorProto,
     ) -> TokenStream {
-        let key_ty = rust_type(&self.resolve_type(key));
-        let value_ty = rust_type(&self.resolve_type(value));
+        let key_ty = rust_type(&self.resolve_type(fq_message, key));
+        let value_ty = rust_type(&self.resolve_type(fq_message, value));
         let doc = self.doc(fq_message, Some(field.name()));
         let key_tag = self.type_tag_text(key);
         let value_tag = match value.r#type() {
@@ -401,9 +408,20 @@ impl<'a> FileGenerator<'a> {
         let kinds = format!("{key_tag}, {value_tag}");
         let tag = field.number().to_string();
         let name = ident(&to_snake(field.name()));
+        let field_attributes = self.config.field_attributes(fq_message, field.name());
+        if self.config.is_btree_map(fq_message, field.name()) {
+            let prost = rust_type(&self.config.prost_path);
+            return quote! {
+                #doc
+                #[prost(btree_map = #kinds, tag = #tag)]
+                #field_attributes
+                pub #name: #prost::alloc::collections::BTreeMap<#key_ty, #value_ty>,
+            };
+        }
         quote! {
             #doc
             #[prost(map = #kinds, tag = #tag)]
+            #field_attributes
             pub #name: ::std::collections::HashMap<#key_ty, #value_ty>,
         }
     }
@@ -430,9 +448,11 @@ impl<'a> FileGenerator<'a> {
         let name = ident(&to_snake(oneof.name()));
         let ty = rust_type(&type_name);
         let type_literal = type_name.as_str();
+        let field_attributes = self.config.field_attributes(fq_message, oneof.name());
         quote! {
             #doc
             #[prost(oneof = #type_literal, tags = #tags)]
+            #field_attributes
             pub #name: ::core::option::Option<#ty>,
         }
     }
@@ -457,9 +477,9 @@ impl<'a> FileGenerator<'a> {
             .all(|(_, f)| self.graph.can_field_derive_eq(fq_message, f))
             .then(|| quote!(Eq, Hash,));
         let prost = rust_type(&self.config.prost_path);
-        let attributes = self
-            .config
-            .type_attributes(&format!("{fq_message}.{}", oneof.name()));
+        let oneof_name = format!("{fq_message}.{}", oneof.name());
+        let mut attributes = self.config.type_attributes(&oneof_name);
+        attributes.extend(self.config.enum_attributes(&oneof_name));
         let mut variants = TokenStream::new();
         for (field_index, field) in fields {
             self.path.extend([2, *field_index as i32]);
@@ -468,15 +488,19 @@ impl<'a> FileGenerator<'a> {
             let deprecated = deprecated(field).then(|| quote!(#[deprecated]));
             let type_tag = self.type_tag(field);
             let tag = field.number().to_string();
-            let mut ty = rust_type(&self.resolve_type(field));
-            if self.graph.should_box(fq_message, field) {
+            let mut ty = rust_type(&self.resolve_type(fq_message, field));
+            if self.graph.should_box(fq_message, field)
+                || self.config.is_boxed(&oneof_name, field.name())
+            {
                 ty = quote!(#prost::alloc::boxed::Box<#ty>);
             }
             let variant = ident(&to_upper_camel(field.name()));
+            let field_attributes = self.config.field_attributes(&oneof_name, field.name());
             variants.extend(quote! {
                 #doc
                 #deprecated
                 #[prost(#type_tag, tag = #tag)]
+                #field_attributes
                 #variant(#ty),
             });
         }
@@ -498,7 +522,8 @@ impl<'a> FileGenerator<'a> {
             return TokenStream::new();
         }
         let doc = self.doc(&fq_name, None);
-        let attributes = self.config.type_attributes(&fq_name);
+        let mut attributes = self.config.type_attributes(&fq_name);
+        attributes.extend(self.config.enum_attributes(&fq_name));
         let prost = rust_type(&self.config.prost_path);
         let variants = enum_variants(&enum_name, e);
         let mut body = TokenStream::new();
@@ -509,8 +534,10 @@ impl<'a> FileGenerator<'a> {
             let deprecated = variant.deprecated.then(|| quote!(#[deprecated]));
             let name = ident(&variant.rust_name);
             let number = Literal::i32_unsuffixed(variant.number);
+            let field_attributes = self.config.field_attributes(&fq_name, &variant.proto_name);
             body.extend(quote! {
                 #doc
+                #field_attributes
                 #deprecated
                 #name = #number,
             });
@@ -611,7 +638,7 @@ impl<'a> FileGenerator<'a> {
         .to_owned()
     }
 
-    fn resolve_type(&self, field: &FieldDescriptorProto) -> String {
+    fn resolve_type(&self, fq_message: &str, field: &FieldDescriptorProto) -> String {
         let prost = &self.config.prost_path;
         match field.r#type() {
             Type::Float => "f32".into(),
@@ -622,6 +649,9 @@ impl<'a> FileGenerator<'a> {
             Type::Int64 | Type::Sfixed64 | Type::Sint64 => "i64".into(),
             Type::Bool => "bool".into(),
             Type::String => format!("{prost}::alloc::string::String"),
+            Type::Bytes if self.config.is_bytes(fq_message, field.name()) => {
+                format!("{prost}::bytes::Bytes")
+            }
             Type::Bytes => format!("{prost}::alloc::vec::Vec<u8>"),
             Type::Group | Type::Message => self.resolve_ident(field.type_name()),
         }

@@ -39,6 +39,19 @@ pub struct Config {
     /// `(path, attribute)`: attributes added to matching messages, enums
     /// and oneofs.
     pub type_attributes: Vec<(String, String)>,
+    /// Attributes for messages only.
+    pub message_attributes: Vec<(String, String)>,
+    /// Attributes for enums and oneofs only.
+    pub enum_attributes: Vec<(String, String)>,
+    /// Attributes for fields, oneof variants and enum variants, matched
+    /// against `message.field`.
+    pub field_attributes: Vec<(String, String)>,
+    /// Map fields generated as `BTreeMap` instead of `HashMap`.
+    pub btree_map: Vec<String>,
+    /// Bytes fields generated as `bytes::Bytes` instead of `Vec<u8>`.
+    pub bytes: Vec<String>,
+    /// Message fields boxed even when not recursive.
+    pub boxed: Vec<String>,
     /// Paths whose comments are left out (`.` for all).
     pub disable_comments: Vec<String>,
     /// tonic servers for services.
@@ -56,6 +69,12 @@ impl Default for Config {
             extern_paths: Vec::new(),
             compile_well_known_types: false,
             type_attributes: Vec::new(),
+            message_attributes: Vec::new(),
+            enum_attributes: Vec::new(),
+            field_attributes: Vec::new(),
+            btree_map: Vec::new(),
+            bytes: Vec::new(),
+            boxed: Vec::new(),
             disable_comments: Vec::new(),
             build_server: true,
             build_client: true,
@@ -108,6 +127,32 @@ fn path_matches(pattern: &str, fq_name: &str) -> bool {
 }
 
 impl Config {
+    /// Every configured attribute must be Rust tokens; the error names the
+    /// first that is not.
+    pub fn validate(&self) -> Result<(), String> {
+        let all = self
+            .type_attributes
+            .iter()
+            .chain(&self.message_attributes)
+            .chain(&self.enum_attributes)
+            .chain(&self.field_attributes);
+        for (path, attribute) in all {
+            if attribute.parse::<TokenStream>().is_err() {
+                return Err(format!(
+                    "attribute for `{path}` is not valid Rust: {attribute}"
+                ));
+            }
+        }
+        for (path, _) in &self.extern_paths {
+            if !path.starts_with('.') {
+                return Err(format!(
+                    "extern path `{path}` must be fully qualified (start with `.`)"
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn all_extern_paths(&self) -> Vec<(String, String)> {
         let mut paths = self.extern_paths.clone();
         if !self.compile_well_known_types {
@@ -158,12 +203,46 @@ impl Config {
     }
 
     fn type_attributes(&self, fq_name: &str) -> TokenStream {
-        self.type_attributes
-            .iter()
-            .filter(|(pattern, _)| path_matches(pattern, fq_name))
-            .filter_map(|(_, attribute)| attribute.parse::<TokenStream>().ok())
-            .collect()
+        attributes(&self.type_attributes, fq_name)
     }
+
+    fn message_attributes(&self, fq_name: &str) -> TokenStream {
+        attributes(&self.message_attributes, fq_name)
+    }
+
+    fn enum_attributes(&self, fq_name: &str) -> TokenStream {
+        attributes(&self.enum_attributes, fq_name)
+    }
+
+    fn field_attributes(&self, fq_name: &str, field: &str) -> TokenStream {
+        attributes(&self.field_attributes, &format!("{fq_name}.{field}"))
+    }
+
+    fn field_listed(list: &[String], fq_name: &str, field: &str) -> bool {
+        let name = format!("{fq_name}.{field}");
+        list.iter().any(|pattern| path_matches(pattern, &name))
+    }
+
+    fn is_btree_map(&self, fq_name: &str, field: &str) -> bool {
+        Self::field_listed(&self.btree_map, fq_name, field)
+    }
+
+    fn is_bytes(&self, fq_name: &str, field: &str) -> bool {
+        Self::field_listed(&self.bytes, fq_name, field)
+    }
+
+    fn is_boxed(&self, fq_name: &str, field: &str) -> bool {
+        Self::field_listed(&self.boxed, fq_name, field)
+    }
+}
+
+/// The attributes of `list` whose path matches `name`. Attributes are
+/// checked when configured (see `Config::validate`), so none fails here.
+fn attributes(list: &[(String, String)], name: &str) -> TokenStream {
+    list.iter()
+        .filter(|(pattern, _)| path_matches(pattern, name))
+        .filter_map(|(_, attribute)| attribute.parse::<TokenStream>().ok())
+        .collect()
 }
 
 /// One generated Rust file.
@@ -208,6 +287,47 @@ pub fn generate(files: &[FileDescriptorProto], config: &Config) -> Vec<Generated
             content: format(tokens),
         })
         .collect()
+}
+
+/// A file that `include!`s every generated file inside `pub mod`s named
+/// after its package, as prost-build's `include_file` writes it (the paths
+/// are relative to the directory holding them all).
+pub fn include_file(files: &[GeneratedFile]) -> String {
+    let mut out = String::from(HEADER);
+    let mut open: Vec<String> = Vec::new();
+    let mut sorted: Vec<&GeneratedFile> = files.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    for file in sorted {
+        let stem = file.name.trim_end_matches(".rs");
+        let modules: Vec<String> = if stem == "_" {
+            Vec::new()
+        } else {
+            stem.split('.').map(str::to_owned).collect()
+        };
+        let common = open
+            .iter()
+            .zip(&modules)
+            .take_while(|(a, b)| a == b)
+            .count();
+        while open.len() > common {
+            open.pop();
+            out.push_str(&"    ".repeat(open.len()));
+            out.push_str("}\n");
+        }
+        for module in &modules[common..] {
+            out.push_str(&"    ".repeat(open.len()));
+            out.push_str(&format!("pub mod {module} {{\n"));
+            open.push(module.clone());
+        }
+        out.push_str(&"    ".repeat(open.len()));
+        out.push_str(&format!("include!(\"{}\");\n", file.name));
+    }
+    while !open.is_empty() {
+        open.pop();
+        out.push_str(&"    ".repeat(open.len()));
+        out.push_str("}\n");
+    }
+    out
 }
 
 /// prettyplease's rendering of a module, after the header line.

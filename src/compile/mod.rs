@@ -66,6 +66,15 @@ impl Compilation {
         !self.run_errors.is_empty() || self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// The disk path of every file read, command-line files and imports:
+    /// what a build script must watch.
+    pub fn disk_paths(&self) -> Vec<String> {
+        self.files
+            .iter()
+            .map(|f| self.sources.get(f.id).display_path().to_owned())
+            .collect()
+    }
+
     /// The encoded `FileDescriptorSet` of the command-line files, with
     /// their imports first when `include_imports` is set.
     pub fn descriptor_set(&self, include_imports: bool) -> Vec<u8> {

@@ -21,12 +21,11 @@ pub fn write_files(dir: &Path, files: &[GeneratedFile]) -> io::Result<WriteRepor
     let mut report = WriteReport::default();
     for file in files {
         let path = dir.join(&file.name);
-        if std::fs::read(&path).is_ok_and(|old| old == file.content.as_bytes()) {
+        if write_bytes_if_changed(&path, file.content.as_bytes())? {
+            report.written.push(path);
+        } else {
             report.unchanged.push(path);
-            continue;
         }
-        write_atomically(&path, file.content.as_bytes())?;
-        report.written.push(path);
     }
     Ok(report)
 }
@@ -43,4 +42,16 @@ fn write_atomically(path: &Path, content: &[u8]) -> io::Result<()> {
     std::fs::rename(&temporary, path).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary);
     })
+}
+
+/// Writes one file, atomically, unless it already holds `content`.
+pub fn write_bytes_if_changed(path: &Path, content: &[u8]) -> io::Result<bool> {
+    if std::fs::read(path).is_ok_and(|old| old == content) {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    write_atomically(path, content)?;
+    Ok(true)
 }

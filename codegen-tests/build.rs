@@ -1,0 +1,15 @@
+//! The generated code comes from protoc-rs's own build-script helper, as a
+//! user's build.rs would call it.
+
+fn main() -> std::io::Result<()> {
+    let dir = "../fixtures/codegen";
+    let protos: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "proto"))
+        .map(|path| path.display().to_string())
+        .collect();
+    protoc_rs::configure()
+        .include_file("fixtures.rs")
+        .compile_protos(&protos, &[dir.to_owned()])
+}
