@@ -1,9 +1,12 @@
 //! protoc-rs: a protobuf compiler written in Rust.
 //!
 //! The pipeline, one module per stage, data flowing one way:
-//! [`source`] text → [`syntax`] (lexer, parser, spanned tree) → … →
-//! [`compile`] (the driver that reads files and runs the stages).
-//! Every stage reports problems through [`diagnostics`].
+//! [`source`] text → [`syntax`] (lexer, parser, spanned tree) →
+//! [`semantics`] (imports, names, validation, options) → [`descriptors`]
+//! (FileDescriptorSets, SourceCodeInfo) → [`codegen`] (prost and tonic
+//! code); [`compile`] is the driver that reads and writes files and runs
+//! the stages, [`builder`] the `build.rs` helper. Every stage reports
+//! problems through [`diagnostics`].
 
 pub mod builder;
 pub mod cli;
