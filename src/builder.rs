@@ -215,12 +215,21 @@ impl Builder {
                 "protoc-rs: the .proto files have errors (see above)",
             ));
         }
-        let set = compilation.file_descriptor_set(SetOptions {
-            include_imports: true,
-            include_source_info: true,
-            retain_options: false,
-        });
-        let mut files = codegen::generate(&set.file, &self.config);
+        let mut files = match compilation.rust_code(&self.config) {
+            Ok(files) => files,
+            Err(diagnostics) => {
+                let _ = crate::diagnostics::render::emit(
+                    &mut stderr,
+                    &compilation.sources,
+                    &diagnostics,
+                    ErrorFormat::Human,
+                );
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    "protoc-rs: names collide in the generated Rust (see above)",
+                ));
+            }
+        };
         if let Some(name) = &self.include_file {
             files.push(codegen::GeneratedFile {
                 name: name.to_string_lossy().into_owned(),
@@ -229,6 +238,11 @@ impl Builder {
         }
         output::write_files(&out_dir, &files)?;
         if let Some(path) = &self.file_descriptor_set_path {
+            let set = compilation.file_descriptor_set(SetOptions {
+                include_imports: true,
+                include_source_info: true,
+                retain_options: false,
+            });
             let bytes = prost::Message::encode_to_vec(&set);
             output::write_bytes_if_changed(path, &bytes)?;
         }

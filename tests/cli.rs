@@ -253,3 +253,25 @@ fn rust_out_writes_only_what_changed() {
     );
     assert_eq!(modified(&a), a_time);
 }
+
+/// Names that would collide in Rust are errors on the .proto, reported
+/// with both places, and nothing is written.
+#[test]
+fn rust_name_collisions_are_diagnostics() {
+    let dir = scratch("rust-collision");
+    write(
+        &dir.join("clash.proto"),
+        // protoc only warns about the JSON names in proto2.
+        "syntax = \"proto2\";\nmessage M {\n  optional int32 foo_bar = 1;\n  optional int32 fooBar = 2;\n}\n",
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_protoc-rs"))
+        .args(["compile", "-I", ".", "--rust-out", "out", "clash.proto"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("error[E4001]"), "{text}");
+    assert!(text.contains("clash.proto:4:18"), "{text}");
+    assert!(!dir.join("out").exists());
+}

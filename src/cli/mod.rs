@@ -184,45 +184,68 @@ fn compile_command(args: &CompileArgs) -> ExitCode {
     if compilation.has_errors() {
         return ExitCode::from(EXIT_INPUT_ERRORS);
     }
+    // Everything is generated before anything is written.
+    let rust_files = match &args.rust_out {
+        Some(_) => match rust_files(args, &compilation) {
+            Ok(files) => Some(files),
+            Err(Failure::Usage(message)) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            Err(Failure::Input(diagnostics)) => {
+                let _ = render::emit(
+                    &mut out,
+                    &compilation.sources,
+                    &diagnostics,
+                    args.error_format,
+                );
+                return ExitCode::from(EXIT_INPUT_ERRORS);
+            }
+        },
+        None => None,
+    };
     if let Some(path) = &args.descriptor_set_out {
         let bytes = compilation.descriptor_set_with(crate::descriptors::SetOptions {
             include_imports: args.include_imports,
             include_source_info: args.include_source_info,
             retain_options: args.retain_options,
         });
-        if let Err(err) = std::fs::write(path, bytes) {
+        if let Err(err) = compile::output::write_bytes_if_changed(path, &bytes) {
             eprintln!("{}: {err}", path.display());
             return ExitCode::from(EXIT_INPUT_ERRORS);
         }
     }
-    if let Some(dir) = &args.rust_out {
-        // Like prost-build, the code of every import too.
-        let set = compilation.file_descriptor_set(crate::descriptors::SetOptions {
-            include_imports: true,
-            include_source_info: true,
-            retain_options: false,
-        });
-        let config = match codegen_config(args) {
-            Ok(config) => config,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(EXIT_USAGE);
-            }
-        };
-        let mut files = crate::codegen::generate(&set.file, &config);
-        if let Some(name) = &args.include_file {
-            let content = crate::codegen::include_file(&files);
-            files.push(crate::codegen::GeneratedFile {
-                name: name.clone(),
-                content,
-            });
-        }
+    if let (Some(dir), Some(files)) = (&args.rust_out, rust_files) {
         if let Err(err) = compile::output::write_files(dir, &files) {
             eprintln!("{}: {err}", dir.display());
             return ExitCode::from(EXIT_INPUT_ERRORS);
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Why Rust code could not be generated.
+enum Failure {
+    Usage(String),
+    Input(Vec<crate::diagnostics::Diagnostic>),
+}
+
+/// The Rust files `--rust-out` asks for, the include file included.
+fn rust_files(
+    args: &CompileArgs,
+    compilation: &Compilation,
+) -> Result<Vec<crate::codegen::GeneratedFile>, Failure> {
+    let config = codegen_config(args).map_err(Failure::Usage)?;
+    // Like prost-build, the code of every import too.
+    let mut files = compilation.rust_code(&config).map_err(Failure::Input)?;
+    if let Some(name) = &args.include_file {
+        let content = crate::codegen::include_file(&files);
+        files.push(crate::codegen::GeneratedFile {
+            name: name.clone(),
+            content,
+        });
+    }
+    Ok(files)
 }
 
 /// The code generation settings the flags ask for.

@@ -62,7 +62,12 @@ pub struct FileGenerator<'a> {
     path: Vec<i32>,
     /// Locations by path: only the even-length ones prost-build reads.
     locations: HashMap<Vec<i32>, &'a Location>,
+    /// The locations of names (paths ending in 1), for errors.
+    names: HashMap<Vec<i32>, &'a Location>,
     proto3: bool,
+    file_name: String,
+    /// Names that would collide in the generated Rust.
+    pub errors: Vec<super::CodegenError>,
 }
 
 impl<'a> FileGenerator<'a> {
@@ -78,7 +83,15 @@ impl<'a> FileGenerator<'a> {
             .filter(|l| !l.path.is_empty() && l.path.len() % 2 == 0)
             .map(|l| (l.path.clone(), l))
             .collect();
+        let names = file
+            .source_code_info
+            .iter()
+            .flat_map(|info| &info.location)
+            .filter(|l| l.path.last() == Some(&1))
+            .map(|l| (l.path.clone(), l))
+            .collect();
         FileGenerator {
+            names,
             config,
             graph,
             package: file.package().to_owned(),
@@ -86,6 +99,8 @@ impl<'a> FileGenerator<'a> {
             path: Vec::new(),
             locations,
             proto3: file.syntax() == "proto3",
+            file_name: file.name().to_owned(),
+            errors: Vec::new(),
         }
     }
 
@@ -165,6 +180,44 @@ impl<'a> FileGenerator<'a> {
         }
     }
 
+    /// Where the name of the declaration at `path` starts, when source
+    /// info has it.
+    fn position(&self, path: &[i32]) -> Option<(u32, u32)> {
+        let name = [path, &[1]].concat();
+        let location = self.names.get(&name)?;
+        Some((
+            *location.span.first()? as u32,
+            *location.span.get(1)? as u32,
+        ))
+    }
+
+    /// Reports the second of each group of names (with their location
+    /// paths) that map to one Rust name.
+    fn check_unique<'n>(
+        &mut self,
+        what: &str,
+        scope: &str,
+        names: impl IntoIterator<Item = (String, &'n str, Vec<i32>)>,
+    ) {
+        let mut seen: HashMap<String, (&str, Vec<i32>)> = HashMap::new();
+        for (rust, proto, path) in names {
+            if let Some((first, first_path)) = seen.get(&rust) {
+                let error = super::CodegenError {
+                    file: self.file_name.clone(),
+                    position: self.position(&path),
+                    first_position: self.position(first_path),
+                    message: format!(
+                        "`{proto}` and `{first}` in `{scope}` both become the Rust {what} `{rust}`"
+                    ),
+                    help: format!("rename `{proto}` or `{first}`"),
+                };
+                self.errors.push(error);
+            } else {
+                seen.insert(rust, (proto, path));
+            }
+        }
+    }
+
     fn doc(&self, fq_name: &str, field: Option<&str>) -> TokenStream {
         if self.config.comments_disabled(fq_name, field) {
             return TokenStream::new();
@@ -239,6 +292,42 @@ impl<'a> FileGenerator<'a> {
             })
             .collect();
 
+        let member_names: Vec<(String, &str, Vec<i32>)> = fields
+            .iter()
+            .map(|(i, f)| {
+                (
+                    to_snake(f.name()),
+                    f.name(),
+                    [self.path.clone(), vec![2, *i as i32]].concat(),
+                )
+            })
+            .chain(oneofs.iter().map(|(i, o, _)| {
+                (
+                    to_snake(o.name()),
+                    o.name(),
+                    [self.path.clone(), vec![8, *i as i32]].concat(),
+                )
+            }))
+            .collect();
+        self.check_unique("field", &fq_name, member_names);
+        let type_names: Vec<(String, &str, Vec<i32>)> = nested_types
+            .iter()
+            .map(|(i, m)| {
+                (
+                    to_upper_camel(m.name()),
+                    m.name(),
+                    [self.path.clone(), vec![3, *i as i32]].concat(),
+                )
+            })
+            .chain(message.enum_type.iter().enumerate().map(|(i, e)| {
+                (
+                    to_upper_camel(e.name()),
+                    e.name(),
+                    [self.path.clone(), vec![4, i as i32]].concat(),
+                )
+            }))
+            .collect();
+        self.check_unique("type", &fq_name, type_names);
         let doc = self.doc(&fq_name, None);
         let copy = self
             .graph
@@ -526,6 +615,14 @@ impl<'a> FileGenerator<'a> {
         attributes.extend(self.config.enum_attributes(&fq_name));
         let prost = rust_type(&self.config.prost_path);
         let variants = enum_variants(&enum_name, e);
+        let variant_names: Vec<(String, &str, Vec<i32>)> = variants
+            .iter()
+            .map(|v| {
+                let path = [self.path.clone(), vec![2, v.index as i32]].concat();
+                (v.rust_name.clone(), e.value[v.index].name(), path)
+            })
+            .collect();
+        self.check_unique("variant", &fq_name, variant_names);
         let mut body = TokenStream::new();
         for variant in &variants {
             self.path.extend([2, variant.index as i32]);

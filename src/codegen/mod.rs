@@ -245,6 +245,21 @@ fn attributes(list: &[(String, String)], name: &str) -> TokenStream {
         .collect()
 }
 
+/// A .proto construct that would generate invalid Rust (prost-build panics
+/// on these): two names that become the same Rust name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodegenError {
+    /// The .proto file, as imports name it.
+    pub file: String,
+    /// Zero-based line and column of the second name, from SourceCodeInfo,
+    /// when the descriptor set has it.
+    pub position: Option<(u32, u32)>,
+    pub message: String,
+    /// Where the first of the two names is.
+    pub first_position: Option<(u32, u32)>,
+    pub help: String,
+}
+
 /// One generated Rust file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GeneratedFile {
@@ -268,25 +283,35 @@ fn file_name(package: &str) -> String {
 }
 
 /// Generates the Rust code of `files` (dependencies included, as with
-/// `--include-imports`), one file per package, in package order.
-pub fn generate(files: &[FileDescriptorProto], config: &Config) -> Vec<GeneratedFile> {
+/// `--include-imports`), one file per package, in package order; or every
+/// name collision that would make the code invalid.
+pub fn generate(
+    files: &[FileDescriptorProto],
+    config: &Config,
+) -> Result<Vec<GeneratedFile>, Vec<CodegenError>> {
     let graph = MessageGraph::new(files);
     let mut modules: BTreeMap<String, TokenStream> = BTreeMap::new();
+    let mut errors = Vec::new();
     for file in files {
-        let tokens = FileGenerator::new(config, &graph, file).file(file);
+        let mut generator = FileGenerator::new(config, &graph, file);
+        let tokens = generator.file(file);
+        errors.append(&mut generator.errors);
         modules
             .entry(file_name(file.package()))
             .or_default()
             .extend(tokens);
     }
-    modules
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(modules
         .into_iter()
         .filter(|(_, tokens)| !tokens.is_empty())
         .map(|(name, tokens)| GeneratedFile {
             name,
             content: format(tokens),
         })
-        .collect()
+        .collect())
 }
 
 /// A file that `include!`s every generated file inside `pub mod`s named

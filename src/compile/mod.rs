@@ -66,6 +66,56 @@ impl Compilation {
         !self.run_errors.is_empty() || self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// Generates the Rust code of the command-line files and their imports
+    /// (as prost-build does), or diagnostics on the .proto names that
+    /// would collide in Rust.
+    pub fn rust_code(
+        &self,
+        config: &crate::codegen::Config,
+    ) -> Result<Vec<crate::codegen::GeneratedFile>, Vec<Diagnostic>> {
+        let set = self.file_descriptor_set(descriptors::SetOptions {
+            include_imports: true,
+            include_source_info: true,
+            retain_options: false,
+        });
+        crate::codegen::generate(&set.file, config)
+            .map_err(|errors| errors.iter().map(|e| self.codegen_diagnostic(e)).collect())
+    }
+
+    /// A codegen error as a diagnostic on its .proto file.
+    fn codegen_diagnostic(&self, error: &crate::codegen::CodegenError) -> Diagnostic {
+        let id = self
+            .files
+            .iter()
+            .map(|f| f.id)
+            .find(|id| self.sources.get(*id).name() == error.file);
+        let span = |position: Option<(u32, u32)>| {
+            let (id, (line, column)) = (id?, position?);
+            let source = self.sources.get(id);
+            let start = *source.line_starts().get(line as usize)?;
+            // protoc's columns count a tab up to the next multiple of 8.
+            let mut offset = start;
+            while offset < source.len() && source.line_col(offset).column < column {
+                offset += 1;
+            }
+            Some(crate::source::Span::point(offset))
+        };
+        let file = id.unwrap_or(FileId(0));
+        let primary = span(error.position).unwrap_or(crate::source::Span::point(0));
+        let mut diagnostic = Diagnostic::error(
+            crate::diagnostics::Code::RustNameCollision,
+            file,
+            primary,
+            error.message.clone(),
+        )
+        .label("this name")
+        .help(error.help.clone());
+        if let Some(first) = span(error.first_position) {
+            diagnostic = diagnostic.secondary(first, "the other name");
+        }
+        diagnostic
+    }
+
     /// The disk path of every file read, command-line files and imports:
     /// what a build script must watch.
     pub fn disk_paths(&self) -> Vec<String> {

@@ -194,6 +194,10 @@ codes! {
     /// A `features` setting the element cannot take under editions.
     InvalidFeature = "E3031", "invalid-feature";
 
+    // Code generation errors.
+    /// Two .proto names that become the same Rust name.
+    RustNameCollision = "E4001", "rust-name-collision";
+
     // Warnings.
     /// An import nothing in the file uses.
     UnusedImport = "W3001", "unused-import";
