@@ -1,0 +1,23 @@
+//! Snapshots of the Rust generated for each fixtures/codegen/*.proto (every
+//! package file, in order), so that a change to the generated code shows
+//! up in review as a diff of the code itself.
+
+use protoc_rs::codegen::Config;
+use protoc_rs::compile::{self, Options};
+
+#[test]
+fn generated_rust() {
+    insta::glob!("../fixtures/codegen", "*.proto", |path| {
+        let name = path.file_name().unwrap().to_string_lossy();
+        let compilation = compile::compile(&Options {
+            include_paths: vec!["fixtures/codegen".into()],
+            inputs: vec![format!("fixtures/codegen/{name}")],
+        });
+        let files = compilation.rust_code(&Config::default()).unwrap();
+        let text: String = files
+            .iter()
+            .map(|f| format!("==> {}\n{}", f.name, f.content))
+            .collect();
+        insta::assert_snapshot!(text);
+    });
+}
