@@ -59,7 +59,7 @@ fn work(num1: i32, num2: i32, op: i32) -> Work {
 async fn calculate_answers_like_the_seed() {
     let server = start(ServerConfig::default()).await;
     let mut client = server.client().await;
-    let mut calc = |w: Work| {
+    let calc = |w: Work| {
         let mut client = client.clone();
         async move { client.calculate(w).await.map(|r| r.into_inner().val) }
     };
