@@ -289,28 +289,44 @@ pub fn generate(
     files: &[FileDescriptorProto],
     config: &Config,
 ) -> Result<Vec<GeneratedFile>, Vec<CodegenError>> {
+    use rayon::prelude::*;
     let graph = MessageGraph::new(files);
-    let mut modules: BTreeMap<String, TokenStream> = BTreeMap::new();
-    let mut errors = Vec::new();
+    // Files of one package, in the set's order, make one module.
+    let mut packages: BTreeMap<String, Vec<&FileDescriptorProto>> = BTreeMap::new();
     for file in files {
-        let mut generator = FileGenerator::new(config, &graph, file);
-        let tokens = generator.file(file);
-        errors.append(&mut generator.errors);
-        modules
+        packages
             .entry(file_name(file.package()))
             .or_default()
-            .extend(tokens);
+            .push(file);
     }
+    // Packages are generated and formatted in parallel; token trees stay on
+    // the thread that built them.
+    let results: Vec<(String, String, Vec<CodegenError>)> = packages
+        .into_par_iter()
+        .map(|(name, package_files)| {
+            let mut tokens = TokenStream::new();
+            let mut errors = Vec::new();
+            for file in package_files {
+                let mut generator = FileGenerator::new(config, &graph, file);
+                tokens.extend(generator.file(file));
+                errors.append(&mut generator.errors);
+            }
+            let content = if tokens.is_empty() || !errors.is_empty() {
+                String::new()
+            } else {
+                format(tokens)
+            };
+            (name, content, errors)
+        })
+        .collect();
+    let errors: Vec<CodegenError> = results.iter().flat_map(|(_, _, e)| e.clone()).collect();
     if !errors.is_empty() {
         return Err(errors);
     }
-    Ok(modules
+    Ok(results
         .into_iter()
-        .filter(|(_, tokens)| !tokens.is_empty())
-        .map(|(name, tokens)| GeneratedFile {
-            name,
-            content: format(tokens),
-        })
+        .filter(|(_, content, _)| !content.is_empty())
+        .map(|(name, content, _)| GeneratedFile { name, content })
         .collect())
 }
 

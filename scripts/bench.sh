@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Side-by-side benchmarks of protoc-rs against protoc, on this machine:
+# wall time with hyperfine (median of runs, after a warm-up) and peak memory
+# with /usr/bin/time -v, for
+#   1. all googleapis files to a descriptor set with --include-imports,
+#   2. googleapis-mid to a descriptor set,
+#   3. google/cloud/compute/v1/compute.proto alone,
+#   4. the seed's small proto,
+#   5. googleapis-mid to Rust code: protoc-rs --rust-out against protoc +
+#      tonic-prost-build (through `xtask prost-build`, which is part of the
+#      benchmark, not of the product).
+# Tools: protoc (Debian's protobuf-compiler), `python3 -m grpc_tools.protoc`
+# and protox when installed. Writes target/bench/results.md, the table
+# BENCHMARKS.md quotes.
+#
+# Usage: scripts/bench.sh [RUNS]   (default 5)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+runs=${1:-5}
+corpus=$(cd "${CORPUS:-../shared/corpus}" && pwd)
+out="$root/target/bench"
+mkdir -p "$out"
+command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
+cargo build --release --quiet --bin protoc-rs
+cargo build --release --quiet -p xtask
+ours="$root/target/release/protoc-rs"
+xtask="$root/target/release/xtask"
+
+tools=("protoc-rs=$ours compile")
+command -v protoc >/dev/null && tools+=("protoc $(protoc --version | cut -d' ' -f2)=protoc")
+python3 -c 'import grpc_tools' 2>/dev/null && tools+=("protoc 35 (grpcio-tools)=python3 -m grpc_tools.protoc")
+command -v protox >/dev/null && tools+=("protox=protox")
+
+# Each input as an argument file (one argument per line; protoc and
+# protoc-rs both read `@FILE`): googleapis's file list is too long for one
+# shell argument.
+seed_dir="$root/fixtures/codegen"
+args_for() {
+  case "$1" in
+    googleapis) printf -- '-Igoogleapis\n-Iprotobuf\n'; cat "$corpus/googleapis-files.txt" ;;
+    googleapis-mid) printf -- '-Igoogleapis\n-Iprotobuf\n'; cat "$corpus/googleapis-mid.txt" ;;
+    compute) printf -- '-Igoogleapis\n-Iprotobuf\ngoogle/cloud/compute/v1/compute.proto\n' ;;
+    seed) printf -- '-I%s\n%s\n' "$seed_dir" "$seed_dir/calculator.proto" ;;
+  esac
+}
+for input in googleapis googleapis-mid compute seed; do
+  args_for "$input" > "$out/$input.args"
+done
+
+# Peak memory (MiB) of one run of a command.
+peak() {
+  /usr/bin/time -v "$@" 2>&1 >/dev/null | awk '/Maximum resident/ {printf "%.0f", $6 / 1024}'
+}
+
+{
+  echo "| input | tool | median time | peak memory |"
+  echo "|---|---|---|---|"
+} > "$out/results.md"
+
+cd "$corpus"
+for input in googleapis googleapis-mid compute seed; do
+  args="@$out/$input.args"
+  commands=()
+  for tool in "${tools[@]}"; do
+    name=${tool%%=*}
+    command=${tool#*=}
+    if [ "$name" = protox ]; then
+      commands+=("$command $args -o /tmp/bench-$input.pb --include-imports")
+    else
+      commands+=("$command $args --include_imports -o /tmp/bench-$input.pb")
+    fi
+  done
+  hyperfine --warmup 1 --runs "$runs" --style none --export-json "$out/$input.json" \
+    "${commands[@]}" > /dev/null
+  for i in "${!tools[@]}"; do
+    name=${tools[$i]%%=*}
+    median=$(python3 -c "import json,sys; r=json.load(open('$out/$input.json'))['results'][$i]; print(f\"{r['median']:.3f} s\")")
+    memory=$(peak bash -c "${commands[$i]}")
+    echo "| $input | $name | $median | $memory MiB |" >> "$out/results.md"
+  done
+done
+
+# Rust code for googleapis-mid.
+mid="@$out/googleapis-mid.args"
+hyperfine --warmup 1 --runs "$runs" --style none --export-json "$out/rust.json" \
+  --prepare "rm -rf /tmp/bench-rust-ours /tmp/bench-rust-theirs" \
+  "$ours compile $mid --rust-out /tmp/bench-rust-ours" \
+  "protoc $mid --include_imports --include_source_info -o /tmp/bench-rust.pb && $xtask prost-build /tmp/bench-rust.pb /tmp/bench-rust-theirs" \
+  > /dev/null
+for i in 0 1; do
+  name=$([ "$i" = 0 ] && echo "protoc-rs --rust-out" || echo "protoc + tonic-prost-build")
+  median=$(python3 -c "import json; r=json.load(open('$out/rust.json'))['results'][$i]; print(f\"{r['median']:.3f} s\")")
+  echo "| googleapis-mid to Rust | $name | $median | |" >> "$out/results.md"
+done
+cat "$out/results.md"
