@@ -11,7 +11,7 @@ use super::comments::{doc_lines, leading_lines};
 use super::graph::MessageGraph;
 use super::names::{strip_enum_prefix, to_snake, to_upper_camel};
 use super::services::{self, MethodModel, ServiceModel};
-use super::Config;
+use super::{Config, ExternPaths};
 use crate::pb::field_descriptor_proto::{Label, Type};
 use crate::pb::source_code_info::Location;
 use crate::pb::{
@@ -43,6 +43,48 @@ fn docs(lines: &[String]) -> TokenStream {
     quote! { #( #[doc = #lines] )* }
 }
 
+/// A file's SourceCodeInfo by path, built once and shared by the threads
+/// that generate its declarations.
+pub struct SourceIndex<'a> {
+    locations: HashMap<Vec<i32>, &'a Location>,
+    names: HashMap<Vec<i32>, &'a Location>,
+}
+
+impl<'a> SourceIndex<'a> {
+    pub fn new(file: &'a FileDescriptorProto) -> SourceIndex<'a> {
+        let all = || file.source_code_info.iter().flat_map(|info| &info.location);
+        SourceIndex {
+            locations: all()
+                .filter(|l| !l.path.is_empty() && l.path.len() % 2 == 0)
+                .map(|l| (l.path.clone(), l))
+                .collect(),
+            names: all()
+                .filter(|l| l.path.last() == Some(&1))
+                .map(|l| (l.path.clone(), l))
+                .collect(),
+        }
+    }
+}
+
+/// A top-level declaration of a file, in the order prost-build writes
+/// them: messages, enums, then services.
+#[derive(Clone, Copy, Debug)]
+pub enum Unit {
+    Message(usize),
+    Enum(usize),
+    Service(usize),
+}
+
+/// The declarations of `file` that generate code.
+pub fn units(file: &FileDescriptorProto, config: &Config) -> Vec<Unit> {
+    let mut units: Vec<Unit> = (0..file.message_type.len()).map(Unit::Message).collect();
+    units.extend((0..file.enum_type.len()).map(Unit::Enum));
+    if config.build_client || config.build_server {
+        units.extend((0..file.service.len()).map(Unit::Service));
+    }
+    units
+}
+
 /// A oneof with its index and its fields (each with its index in the
 /// message), as prost-build groups them.
 type OneofMembers<'a> = (
@@ -54,6 +96,7 @@ type OneofMembers<'a> = (
 /// The generator of one file's messages and enums.
 pub struct FileGenerator<'a> {
     config: &'a Config,
+    externs: &'a ExternPaths,
     graph: &'a MessageGraph<'a>,
     package: String,
     /// Names of the messages enclosing the current one, as written.
@@ -61,9 +104,9 @@ pub struct FileGenerator<'a> {
     /// The current location path, as SourceCodeInfo numbers it.
     path: Vec<i32>,
     /// Locations by path: only the even-length ones prost-build reads.
-    locations: HashMap<Vec<i32>, &'a Location>,
+    locations: &'a HashMap<Vec<i32>, &'a Location>,
     /// The locations of names (paths ending in 1), for errors.
-    names: HashMap<Vec<i32>, &'a Location>,
+    names: &'a HashMap<Vec<i32>, &'a Location>,
     proto3: bool,
     file_name: String,
     /// Names that would collide in the generated Rust.
@@ -73,59 +116,43 @@ pub struct FileGenerator<'a> {
 impl<'a> FileGenerator<'a> {
     pub fn new(
         config: &'a Config,
+        externs: &'a ExternPaths,
         graph: &'a MessageGraph<'a>,
         file: &'a FileDescriptorProto,
+        index: &'a SourceIndex<'a>,
     ) -> FileGenerator<'a> {
-        let locations = file
-            .source_code_info
-            .iter()
-            .flat_map(|info| &info.location)
-            .filter(|l| !l.path.is_empty() && l.path.len() % 2 == 0)
-            .map(|l| (l.path.clone(), l))
-            .collect();
-        let names = file
-            .source_code_info
-            .iter()
-            .flat_map(|info| &info.location)
-            .filter(|l| l.path.last() == Some(&1))
-            .map(|l| (l.path.clone(), l))
-            .collect();
         FileGenerator {
-            names,
+            externs,
+            names: &index.names,
             config,
             graph,
             package: file.package().to_owned(),
             type_path: Vec::new(),
             path: Vec::new(),
-            locations,
+            locations: &index.locations,
             proto3: file.syntax() == "proto3",
             file_name: file.name().to_owned(),
             errors: Vec::new(),
         }
     }
 
-    /// The file's messages, then its enums.
-    pub fn file(&mut self, file: &'a FileDescriptorProto) -> TokenStream {
-        let mut out = TokenStream::new();
-        for (index, message) in file.message_type.iter().enumerate() {
-            self.path.extend([4, index as i32]);
-            out.extend(self.message(message));
-            self.path.truncate(self.path.len() - 2);
-        }
-        for (index, e) in file.enum_type.iter().enumerate() {
-            self.path.extend([5, index as i32]);
-            out.extend(self.enumeration(e));
-            self.path.truncate(self.path.len() - 2);
-        }
-        if self.config.build_client || self.config.build_server {
-            for (index, service) in file.service.iter().enumerate() {
-                self.path.extend([6, index as i32]);
-                let model = self.service_model(service);
-                out.extend(services::service(&model, self.config));
-                self.path.truncate(self.path.len() - 2);
+    /// The code of one top-level declaration of `file`.
+    pub fn unit(&mut self, file: &'a FileDescriptorProto, unit: Unit) -> TokenStream {
+        match unit {
+            Unit::Message(index) => {
+                self.path = vec![4, index as i32];
+                self.message(&file.message_type[index])
+            }
+            Unit::Enum(index) => {
+                self.path = vec![5, index as i32];
+                self.enumeration(&file.enum_type[index])
+            }
+            Unit::Service(index) => {
+                self.path = vec![6, index as i32];
+                let model = self.service_model(&file.service[index]);
+                services::service(&model, self.config)
             }
         }
-        out
     }
 
     /// A service as tonic-build sees it: Rust names, leading comments,
@@ -134,11 +161,11 @@ impl<'a> FileGenerator<'a> {
         let leading = |locations: &HashMap<Vec<i32>, &Location>, path: &Vec<i32>| {
             locations.get(path).map_or(Vec::new(), |l| leading_lines(l))
         };
-        let doc = leading(&self.locations, &self.path);
+        let doc = leading(self.locations, &self.path);
         let mut methods = Vec::new();
         for (index, method) in service.method.iter().enumerate() {
             self.path.extend([2, index as i32]);
-            let doc = leading(&self.locations, &self.path);
+            let doc = leading(self.locations, &self.path);
             self.path.truncate(self.path.len() - 2);
             methods.push(MethodModel {
                 name: to_snake(method.name()),
@@ -247,7 +274,7 @@ impl<'a> FileGenerator<'a> {
     fn message(&mut self, message: &'a DescriptorProto) -> TokenStream {
         let name = message.name();
         let fq_name = self.fq_name(name);
-        if self.config.extern_path(&fq_name).is_some() {
+        if self.externs.resolve(&fq_name).is_some() {
             return TokenStream::new();
         }
         // Map entries become map fields; other nested types keep their
@@ -607,7 +634,7 @@ impl<'a> FileGenerator<'a> {
     fn enumeration(&mut self, e: &EnumDescriptorProto) -> TokenStream {
         let enum_name = to_upper_camel(e.name());
         let fq_name = self.fq_name(e.name());
-        if self.config.extern_path(&fq_name).is_some() {
+        if self.externs.resolve(&fq_name).is_some() {
             return TokenStream::new();
         }
         let doc = self.doc(&fq_name, None);
@@ -757,7 +784,7 @@ impl<'a> FileGenerator<'a> {
     /// A type's Rust path from the current module: `super::` up to the
     /// common ancestor, then down, or an extern path.
     fn resolve_ident(&self, proto_name: &str) -> String {
-        if let Some(path) = self.config.extern_path(proto_name) {
+        if let Some(path) = self.externs.resolve(proto_name) {
             return path;
         }
         let mut local: Vec<&str> = self
