@@ -34,7 +34,7 @@ fn python_stubs(name: &str) -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let proto_dir = manifest_dir().join("../../fixtures/codegen");
+    let proto_dir = manifest_dir().join("../../fixtures");
     // The Python modules are named after the seed's file: test.proto.
     std::fs::copy(proto_dir.join("calculator.proto"), dir.join("test.proto")).unwrap();
     let status = Command::new("python3")
