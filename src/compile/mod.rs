@@ -8,7 +8,7 @@ pub mod output;
 pub mod source_tree;
 pub mod well_known;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
@@ -137,7 +137,12 @@ impl Compilation {
     /// The encoded `FileDescriptorSet` of the command-line files, as
     /// `options` ask.
     pub fn descriptor_set_with(&self, options: descriptors::SetOptions) -> Vec<u8> {
-        prost::Message::encode_to_vec(&self.file_descriptor_set(options))
+        match &self.analysis {
+            Some(analysis) => {
+                descriptors::encode_set(&self.sources, &self.set_files(options), analysis, options)
+            }
+            None => Vec::new(),
+        }
     }
 
     /// The `FileDescriptorSet` of the command-line files, as `options` ask.
@@ -145,10 +150,17 @@ impl Compilation {
         &self,
         options: descriptors::SetOptions,
     ) -> descriptors::pb::FileDescriptorSet {
+        match &self.analysis {
+            Some(analysis) => {
+                descriptors::build_set(&self.sources, &self.set_files(options), analysis, options)
+            }
+            None => descriptors::pb::FileDescriptorSet::default(),
+        }
+    }
+
+    /// The files of the descriptor set `options` ask for, in protoc's order.
+    fn set_files(&self, options: descriptors::SetOptions) -> Vec<(FileId, &ast::File)> {
         let include_imports = options.include_imports;
-        let Some(analysis) = &self.analysis else {
-            return descriptors::pb::FileDescriptorSet::default();
-        };
         let imports_of = |id: FileId| {
             self.files[id.0 as usize]
                 .imports
@@ -158,11 +170,10 @@ impl Compilation {
                 .collect()
         };
         let order = descriptors::set_order(&self.inputs, &imports_of, include_imports);
-        let files: Vec<(FileId, &ast::File)> = order
+        order
             .into_iter()
             .map(|id| (id, &self.files[id.0 as usize].ast))
-            .collect();
-        descriptors::build_set(&self.sources, &files, analysis, options)
+            .collect()
     }
 }
 
@@ -296,9 +307,9 @@ fn import_names(file: &ast::File) -> impl Iterator<Item = String> + '_ {
 pub fn compile(options: &Options) -> Compilation {
     let tree = SourceTree::new(&options.include_paths);
     let mut compilation = Compilation::default();
-    let mut by_name: HashMap<String, FileId> = HashMap::new();
+    let mut by_name: HashMap<String, FileId> = HashMap::default();
     let mut wave = Vec::new();
-    let mut queued: HashSet<String> = HashSet::new();
+    let mut queued: HashSet<String> = HashSet::default();
     for input in &options.inputs {
         match tree.input_to_virtual(input) {
             Ok((virtual_name, disk_path)) => {

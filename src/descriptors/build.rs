@@ -6,7 +6,7 @@
 //!
 //! Options are not interpreted yet: the options stage will fill them in.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::pb;
 use crate::semantics::options::{Interpreted, Target, FILE_OPTIONS};
@@ -386,7 +386,7 @@ impl<'a> Builder<'a> {
     /// protoc's synthetic oneofs for proto3 `optional`: `_name`, prefixed
     /// with `X` until it clashes with no field or oneof.
     fn synthetic_oneofs(&self, message: &mut pb::DescriptorProto) {
-        let mut names: std::collections::HashSet<String> = message
+        let mut names: rustc_hash::FxHashSet<String> = message
             .field
             .iter()
             .filter_map(|f| f.name.clone())
@@ -463,7 +463,7 @@ impl<'a> Builder<'a> {
         if self.syntax == Syntax::Proto3 && matches!(field.label, Some((ast::Label::Optional, _))) {
             proto.proto3_optional = Some(true);
         }
-        if let Some((json, _)) = &field.options.json_name {
+        if let Some((json, _)) = field.options.json_name.as_deref() {
             proto.json_name = Some(String::from_utf8_lossy(&json.value).into_owned());
         }
         if let Some(default) = &field.options.default {
@@ -524,7 +524,7 @@ impl<'a> Builder<'a> {
         if let Some(extend) = extend {
             proto.extendee = Some(self.type_ref(&extend.extendee));
         }
-        if let Some((json, _)) = &group.options.json_name {
+        if let Some((json, _)) = group.options.json_name.as_deref() {
             proto.json_name = Some(String::from_utf8_lossy(&json.value).into_owned());
         }
         proto.options = self.options(group.name.span.start, Target::Field);

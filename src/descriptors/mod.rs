@@ -8,9 +8,7 @@ pub use crate::pb;
 pub mod build;
 pub mod source_info;
 
-use std::collections::HashSet;
-
-use prost::Message;
+use rustc_hash::FxHashSet as HashSet;
 
 use crate::semantics::Analysis;
 use crate::source::{FileId, SourceMap};
@@ -38,7 +36,7 @@ pub fn set_order(
         }
         out.push(file);
     }
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut out = Vec::new();
     for &input in inputs {
         if include_imports {
@@ -61,53 +59,81 @@ pub struct SetOptions {
     pub retain_options: bool,
 }
 
-/// Builds and encodes a `FileDescriptorSet` of `files`.
+/// Builds and encodes a `FileDescriptorSet` of `files`: byte for byte what
+/// encoding [`build_set`]'s result gives, without ever holding every
+/// descriptor at once. Files are built and encoded in parallel, each as the
+/// set's field 1, and dropped as soon as they are bytes; on a large run the
+/// descriptors would otherwise be the biggest thing in memory.
 pub fn encode_set(
     sources: &SourceMap,
     files: &[(FileId, &ast::File)],
     analysis: &Analysis,
     options: SetOptions,
 ) -> Vec<u8> {
-    build_set(sources, files, analysis, options).encode_to_vec()
+    use rayon::prelude::*;
+    let pieces: Vec<Vec<u8>> = files
+        .par_iter()
+        .map(|&(id, ast)| {
+            let file = build_file(sources, id, ast, analysis, options);
+            let mut bytes = Vec::new();
+            prost::encoding::message::encode(1, &file, &mut bytes);
+            bytes
+        })
+        .collect();
+    let mut out = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
+    for piece in pieces {
+        out.extend_from_slice(&piece);
+    }
+    out
 }
 
-/// Builds the `FileDescriptorSet` of `files`.
+/// Builds the `FileDescriptorSet` of `files`, in parallel.
 pub fn build_set(
     sources: &SourceMap,
     files: &[(FileId, &ast::File)],
     analysis: &Analysis,
     options: SetOptions,
 ) -> pb::FileDescriptorSet {
+    use rayon::prelude::*;
     pb::FileDescriptorSet {
         file: files
-            .iter()
-            .map(|(id, ast)| {
-                let source = sources.get(*id);
-                let mut builder = build::Builder::new(
-                    source,
-                    *id,
-                    &analysis.resolved,
-                    &analysis.options,
-                    ast.syntax(),
-                );
-                if options.retain_options {
-                    builder = builder.retaining(&analysis.retained_options);
-                }
-                let mut file = builder.file(ast);
-                if options.include_source_info {
-                    file.source_code_info = Some(
-                        source_info::Recorder::new(
-                            source,
-                            *id,
-                            &analysis.option_destinations,
-                            &analysis.options,
-                            options.retain_options,
-                        )
-                        .file(ast),
-                    );
-                }
-                file
-            })
+            .par_iter()
+            .map(|&(id, ast)| build_file(sources, id, ast, analysis, options))
             .collect(),
     }
+}
+
+/// The `FileDescriptorProto` of one file.
+fn build_file(
+    sources: &SourceMap,
+    id: FileId,
+    ast: &ast::File,
+    analysis: &Analysis,
+    options: SetOptions,
+) -> pb::FileDescriptorProto {
+    let source = sources.get(id);
+    let mut builder = build::Builder::new(
+        source,
+        id,
+        &analysis.resolved,
+        &analysis.options,
+        ast.syntax(),
+    );
+    if options.retain_options {
+        builder = builder.retaining(&analysis.retained_options);
+    }
+    let mut file = builder.file(ast);
+    if options.include_source_info {
+        file.source_code_info = Some(
+            source_info::Recorder::new(
+                source,
+                id,
+                &analysis.option_destinations,
+                &analysis.options,
+                options.retain_options,
+            )
+            .file(ast),
+        );
+    }
+    file
 }

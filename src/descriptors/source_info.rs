@@ -405,7 +405,7 @@ impl<'a> Recorder<'a> {
         if let Some(default) = &options.default {
             entries.push((default.span.start, Entry::Default(default)));
         }
-        if let Some((value, span)) = &options.json_name {
+        if let Some((value, span)) = options.json_name.as_deref() {
             entries.push((span.start, Entry::JsonName(*span, value.span)));
         }
         for option in &options.options {

@@ -3,7 +3,7 @@
 //! `CrossLinkFile` visits them (nested messages before their parent's
 //! fields), so that errors come out in protoc's order.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::resolve::{LookupError, Mode, Scope};
 use super::symbols::{
@@ -53,7 +53,7 @@ impl<'a> Checker<'a> {
             visible,
             resolved,
             diagnostics: Vec::new(),
-            used_files: HashSet::new(),
+            used_files: HashSet::default(),
         }
     }
 

@@ -17,7 +17,7 @@ pub mod symbols;
 pub mod types;
 mod validate;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
@@ -80,7 +80,7 @@ struct Analyzer<'a> {
     options: options::Interpreted,
     option_destinations: options::Destinations,
     retained_options: options::Interpreted,
-    types: types::TypeModel,
+    types: types::TypeIndex<'a>,
     order: Vec<FileId>,
     diagnostics: Vec<Diagnostic>,
     reported_missing: HashSet<String>,
@@ -97,17 +97,17 @@ pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) 
     let mut analyzer = Analyzer {
         sources,
         files: files.iter().map(|f| (f.id, f)).collect(),
-        state: HashMap::new(),
+        state: HashMap::default(),
         stack: Vec::new(),
         collector: Collector::new(sources),
-        resolved: HashMap::new(),
-        options: HashMap::new(),
-        option_destinations: HashMap::new(),
-        retained_options: HashMap::new(),
-        types: types::TypeModel::default(),
+        resolved: HashMap::default(),
+        options: HashMap::default(),
+        option_destinations: HashMap::default(),
+        retained_options: HashMap::default(),
+        types: types::TypeIndex::default(),
         order: Vec::new(),
         diagnostics: Vec::new(),
-        reported_missing: HashSet::new(),
+        reported_missing: HashSet::default(),
         direct: inputs.iter().copied().collect(),
         registry: validate::Registry::default(),
         deferred: Vec::new(),
@@ -230,16 +230,21 @@ impl<'a> Analyzer<'a> {
             self.diagnostics.append(&mut validator.diagnostics);
             // protoc interprets options after cross-linking the whole file.
             types::Builder {
-                model: &mut self.types,
+                index: &mut self.types,
                 sources: self.sources,
                 file: id,
                 resolved: &self.resolved,
                 syntax: input.ast.syntax(),
             }
             .file(input.ast);
+            let model = types::TypeModel {
+                index: &self.types,
+                sources: self.sources,
+                resolved: &self.resolved,
+            };
             let mut interpreter = options::Interpreter::new(
                 self.sources,
-                &self.types,
+                model,
                 &self.collector.table,
                 id,
                 &visible,
@@ -321,7 +326,7 @@ impl<'a> Analyzer<'a> {
         imports: &[&ast::Import],
         targets: &[Option<FileId>],
     ) -> HashSet<FileId> {
-        let mut seen: HashMap<&[u8], Span> = HashMap::new();
+        let mut seen: HashMap<&[u8], Span> = HashMap::default();
         for (import, target) in imports.iter().zip(targets) {
             let name = String::from_utf8_lossy(&import.path.value);
             if let Some(first) = seen.insert(&import.path.value, import.span) {
@@ -357,7 +362,7 @@ impl<'a> Analyzer<'a> {
                 self.diagnostics.push(diagnostic);
             }
         }
-        let mut visible = HashSet::from([id]);
+        let mut visible = HashSet::from_iter([id]);
         let mut queue: Vec<FileId> = targets.iter().flatten().copied().collect();
         let mut direct = true;
         while !queue.is_empty() {
@@ -428,7 +433,7 @@ impl<'a> Analyzer<'a> {
             }
             // A file counts as used when it, or a file it makes visible
             // through public imports, provides a resolved name.
-            let mut provides = HashSet::from([*target]);
+            let mut provides = HashSet::from_iter([*target]);
             let mut queue = vec![*target];
             while let Some(file) = queue.pop() {
                 if let Some(input) = self.files.get(&file) {

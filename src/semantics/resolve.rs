@@ -3,7 +3,7 @@
 //! partial-match rule for compound names, and visibility limited to the
 //! file itself, its imports and what they import publicly.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::symbols::{Symbol, SymbolKind, SymbolTable};
 use crate::source::FileId;

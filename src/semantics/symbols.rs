@@ -2,7 +2,7 @@
 //! method, field, oneof and extension of a run, by fully-qualified name, and
 //! protoc's conflict rules when two definitions share a name.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};

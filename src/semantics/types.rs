@@ -1,10 +1,11 @@
 //! The shape of every message, enum and extension of the run, as option
 //! interpretation needs it: field numbers, types, and wire encoding
-//! (repeated, packed). Built file by file after cross-linking, with
-//! descriptor.proto's own messages as the fallback for the options messages
-//! when no compiled file defines them.
+//! (repeated, packed). Declarations are indexed file by file after
+//! cross-linking and read on first use, with descriptor.proto's own messages
+//! as the fallback for the options messages when no compiled file defines
+//! them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::symbols::{for_each_field, for_each_nested_message, join, map_entry_name};
 use super::symbols::{FieldRef, NestedRef, SymbolKind};
@@ -95,29 +96,92 @@ fn schema_fields() -> &'static HashMap<String, Vec<FieldInfo>> {
     })
 }
 
+/// Where every message and enum of the run is declared, and every
+/// extension's shape. A message's fields and an enum's values are read from
+/// the syntax tree the first time option interpretation asks for them: only
+/// the types options use are ever asked for, a small part of a large run.
 #[derive(Default)]
-pub struct TypeModel {
+pub struct TypeIndex<'a> {
     /// Messages by full name with a leading dot.
-    pub messages: HashMap<String, Vec<FieldInfo>>,
-    /// Enum values by enum full name with a leading dot.
-    pub enums: HashMap<String, Vec<(String, i32)>>,
+    messages: HashMap<String, Lazy<MessageDecl<'a>, Vec<FieldInfo>>>,
+    /// Enums by full name with a leading dot.
+    enums: HashMap<String, Lazy<EnumDecl<'a>, Vec<(String, i32)>>>,
     /// Extensions by full name without the leading dot.
     pub extensions: HashMap<String, FieldInfo>,
     /// Messages with `message_set_wire_format`, with a leading dot.
-    pub message_sets: std::collections::HashSet<String>,
+    pub message_sets: rustc_hash::FxHashSet<String>,
 }
 
-impl TypeModel {
+/// A declaration and what is read from it, once.
+struct Lazy<D, T> {
+    decl: D,
+    value: std::cell::OnceCell<T>,
+}
+
+impl<D, T> Lazy<D, T> {
+    fn new(decl: D) -> Lazy<D, T> {
+        Lazy {
+            decl,
+            value: std::cell::OnceCell::new(),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+struct MessageDecl<'a> {
+    file: FileId,
+    syntax: Syntax,
+    body: MessageBody<'a>,
+}
+
+#[derive(Clone, Copy)]
+enum MessageBody<'a> {
+    Items(&'a [ast::MessageItem]),
+    /// The entry message of this map field.
+    MapEntry(&'a ast::Field),
+}
+
+struct EnumDecl<'a> {
+    file: FileId,
+    decl: &'a ast::Enum,
+}
+
+/// The index with what reading its declarations takes.
+#[derive(Clone, Copy)]
+pub struct TypeModel<'a> {
+    pub index: &'a TypeIndex<'a>,
+    pub sources: &'a SourceMap,
+    pub resolved: &'a HashMap<(FileId, u32), ResolvedType>,
+}
+
+impl<'a> TypeModel<'a> {
     /// A message's fields: from the compiled files, else descriptor.proto's.
-    pub fn message(&self, name: &str) -> Option<&[FieldInfo]> {
-        if let Some(fields) = self.messages.get(name) {
+    pub fn message(&self, name: &str) -> Option<&'a [FieldInfo]> {
+        if let Some(lazy) = self.index.messages.get(name) {
+            let fields = lazy
+                .value
+                .get_or_init(|| self.read_message(name.trim_start_matches('.'), lazy.decl));
             return Some(fields);
         }
         schema_fields().get(name).map(Vec::as_slice)
     }
 
     pub fn enum_value(&self, enum_name: &str, value: &str) -> Option<i32> {
-        if let Some(values) = self.enums.get(enum_name) {
+        if let Some(lazy) = self.index.enums.get(enum_name) {
+            let values = lazy.value.get_or_init(|| {
+                let source = self.sources.get(lazy.decl.file);
+                lazy.decl
+                    .decl
+                    .items
+                    .iter()
+                    .filter_map(|item| match item {
+                        ast::EnumItem::Value(v) => {
+                            Some((source.text(v.name.span).into_owned(), v.number.as_i32()))
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            });
             return values.iter().find(|(n, _)| n == value).map(|(_, v)| *v);
         }
         pb::schema()
@@ -127,6 +191,51 @@ impl TypeModel {
             .iter()
             .find(|v| v.name() == value)
             .map(|v| v.number())
+    }
+
+    /// The fields of message `full` (no leading dot) declared by `decl`.
+    fn read_message(&self, full: &str, decl: MessageDecl<'_>) -> Vec<FieldInfo> {
+        let reader = FieldReader {
+            sources: self.sources,
+            file: decl.file,
+            resolved: self.resolved,
+            syntax: decl.syntax,
+        };
+        match decl.body {
+            MessageBody::Items(items) => {
+                let mut fields = Vec::new();
+                for_each_field(items, &mut |field| match field {
+                    FieldRef::Field(f) => fields.push(reader.field_info(full, f, None)),
+                    FieldRef::Group(g) => fields.push(reader.group_info(full, g, None)),
+                });
+                fields
+            }
+            MessageBody::MapEntry(f) => {
+                let ast::FieldType::Map(map) = &f.ty else {
+                    return Vec::new();
+                };
+                let side = |name: &str, number: i32, ty: &ast::FieldType| {
+                    let field = ast::Field {
+                        label: None,
+                        ty: ty.clone(),
+                        name: f.name,
+                        number: ast::IntLit {
+                            negative: false,
+                            magnitude: number as u64,
+                            span: f.number.span,
+                        },
+                        options: Default::default(),
+                        span: f.span,
+                        comments: Default::default(),
+                    };
+                    let mut info = reader.field_info(full, &field, None);
+                    info.name = name.to_owned();
+                    info.full_name = join(full, name);
+                    info
+                };
+                vec![side("key", 1, &map.key), side("value", 2, &map.value)]
+            }
+        }
     }
 }
 
@@ -152,21 +261,30 @@ pub fn scalar(scalar: ast::ScalarType) -> Type {
     }
 }
 
-/// Adds the types of one checked file.
-pub struct Builder<'a> {
-    pub model: &'a mut TypeModel,
-    pub sources: &'a SourceMap,
+/// Adds the declarations of one checked file to the index.
+pub struct Builder<'b, 'a> {
+    pub index: &'b mut TypeIndex<'a>,
+    pub sources: &'b SourceMap,
     pub file: FileId,
-    pub resolved: &'a HashMap<(FileId, u32), ResolvedType>,
+    pub resolved: &'b HashMap<(FileId, u32), ResolvedType>,
     pub syntax: Syntax,
 }
 
-impl Builder<'_> {
+impl<'a> Builder<'_, 'a> {
     fn text(&self, span: crate::source::Span) -> String {
         self.sources.get(self.file).text(span).into_owned()
     }
 
-    pub fn file(&mut self, file: &ast::File) {
+    fn reader(&self) -> FieldReader<'_> {
+        FieldReader {
+            sources: self.sources,
+            file: self.file,
+            resolved: self.resolved,
+            syntax: self.syntax,
+        }
+    }
+
+    pub fn file(&mut self, file: &'a ast::File) {
         let package = file
             .items
             .iter()
@@ -187,6 +305,83 @@ impl Builder<'_> {
                 _ => {}
             }
         }
+    }
+
+    fn declare(&mut self, full: &str, body: MessageBody<'a>) {
+        let decl = MessageDecl {
+            file: self.file,
+            syntax: self.syntax,
+            body,
+        };
+        self.index
+            .messages
+            .insert(format!(".{full}"), Lazy::new(decl));
+    }
+
+    fn message(&mut self, scope: &str, name: ast::Ident, items: &'a [ast::MessageItem]) {
+        let full = join(scope, &self.text(name.span));
+        if super::shape::is_message_set(self.sources.get(self.file), items) {
+            self.index.message_sets.insert(format!(".{full}"));
+        }
+        self.declare(&full, MessageBody::Items(items));
+        for_each_nested_message(items, &mut |nested| match nested {
+            NestedRef::Message(m) => self.message(&full, m.name, &m.body.items),
+            NestedRef::Group(g) => self.message(&full, g.name, &g.body.items),
+            NestedRef::MapEntry(f) => {
+                let entry = join(&full, &map_entry_name(&self.text(f.name.span)));
+                self.declare(&entry, MessageBody::MapEntry(f));
+            }
+        });
+        for item in items {
+            match item {
+                ast::MessageItem::Enum(e) => self.enumeration(&full, e),
+                ast::MessageItem::Extend(e) => self.extend(&full, e),
+                _ => {}
+            }
+        }
+    }
+
+    fn enumeration(&mut self, scope: &str, e: &'a ast::Enum) {
+        let decl = EnumDecl {
+            file: self.file,
+            decl: e,
+        };
+        self.index.enums.insert(
+            format!(".{}", join(scope, &self.text(e.name.span))),
+            Lazy::new(decl),
+        );
+    }
+
+    fn extend(&mut self, scope: &str, e: &'a ast::Extend) {
+        let extendee = self
+            .resolved
+            .get(&(self.file, e.extendee.span.start))
+            .map(|r| format!(".{}", r.full_name));
+        for item in &e.items {
+            let info = match item {
+                ast::ExtendItem::Field(f) => self.reader().field_info(scope, f, extendee.clone()),
+                ast::ExtendItem::Group(g) => {
+                    // The group's message is declared beside the extension.
+                    self.message(scope, g.name, &g.body.items);
+                    self.reader().group_info(scope, g, extendee.clone())
+                }
+            };
+            self.index.extensions.insert(join(scope, &info.name), info);
+        }
+    }
+}
+
+/// Reads fields of one file's syntax tree as [`FieldInfo`]s.
+struct FieldReader<'a> {
+    sources: &'a SourceMap,
+    file: FileId,
+    resolved: &'a HashMap<(FileId, u32), ResolvedType>,
+    syntax: Syntax,
+}
+
+impl FieldReader<'_> {
+    fn text(&self, span: crate::source::Span) -> String {
+        self.sources.get(self.file).text(span).into_owned()
     }
 
     /// Whether the field options set `name` to the identifier `value`.
@@ -279,88 +474,6 @@ impl Builder<'_> {
             packed: false,
             extendee,
             source_retention: false,
-        }
-    }
-
-    fn message(&mut self, scope: &str, name: ast::Ident, items: &[ast::MessageItem]) {
-        let full = join(scope, &self.text(name.span));
-        let mut fields = Vec::new();
-        for_each_field(items, &mut |field| match field {
-            FieldRef::Field(f) => fields.push(self.field_info(&full, f, None)),
-            FieldRef::Group(g) => fields.push(self.group_info(&full, g, None)),
-        });
-        if super::shape::is_message_set(self.sources.get(self.file), items) {
-            self.model.message_sets.insert(format!(".{full}"));
-        }
-        self.model.messages.insert(format!(".{full}"), fields);
-        for_each_nested_message(items, &mut |nested| match nested {
-            NestedRef::Message(m) => self.message(&full, m.name, &m.body.items),
-            NestedRef::Group(g) => self.message(&full, g.name, &g.body.items),
-            NestedRef::MapEntry(f) => {
-                if let ast::FieldType::Map(map) = &f.ty {
-                    let entry = join(&full, &map_entry_name(&self.text(f.name.span)));
-                    let side = |name: &str, number: i32, ty: &ast::FieldType| {
-                        let field = ast::Field {
-                            label: None,
-                            ty: ty.clone(),
-                            name: f.name,
-                            number: ast::IntLit {
-                                negative: false,
-                                magnitude: number as u64,
-                                span: f.number.span,
-                            },
-                            options: Default::default(),
-                            span: f.span,
-                            comments: Default::default(),
-                        };
-                        let mut info = self.field_info(&entry, &field, None);
-                        info.name = name.to_owned();
-                        info.full_name = join(&entry, name);
-                        info
-                    };
-                    let fields = vec![side("key", 1, &map.key), side("value", 2, &map.value)];
-                    self.model.messages.insert(format!(".{entry}"), fields);
-                }
-            }
-        });
-        for item in items {
-            match item {
-                ast::MessageItem::Enum(e) => self.enumeration(&full, e),
-                ast::MessageItem::Extend(e) => self.extend(&full, e),
-                _ => {}
-            }
-        }
-    }
-
-    fn enumeration(&mut self, scope: &str, e: &ast::Enum) {
-        let values = e
-            .items
-            .iter()
-            .filter_map(|item| match item {
-                ast::EnumItem::Value(v) => Some((self.text(v.name.span), v.number.as_i32())),
-                _ => None,
-            })
-            .collect();
-        self.model
-            .enums
-            .insert(format!(".{}", join(scope, &self.text(e.name.span))), values);
-    }
-
-    fn extend(&mut self, scope: &str, e: &ast::Extend) {
-        let extendee = self
-            .resolved
-            .get(&(self.file, e.extendee.span.start))
-            .map(|r| format!(".{}", r.full_name));
-        for item in &e.items {
-            let info = match item {
-                ast::ExtendItem::Field(f) => self.field_info(scope, f, extendee.clone()),
-                ast::ExtendItem::Group(g) => {
-                    // The group's message is declared beside the extension.
-                    self.message(scope, g.name, &g.body.items);
-                    self.group_info(scope, g, extendee.clone())
-                }
-            };
-            self.model.extensions.insert(join(scope, &info.name), info);
         }
     }
 }

@@ -476,8 +476,9 @@ pub struct Field {
 /// options.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct FieldOptions {
-    pub default: Option<DefaultValue>,
-    pub json_name: Option<(StrLit, Span)>,
+    /// Boxed, as both are rare and a field is the most numerous node.
+    pub default: Option<Box<DefaultValue>>,
+    pub json_name: Option<Box<(StrLit, Span)>>,
     pub options: Vec<OptionDecl>,
     /// The span of the brackets, when there are any.
     pub span: Option<Span>,

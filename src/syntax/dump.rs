@@ -201,7 +201,7 @@ impl Printer<'_> {
                 };
                 p.line(default.span, format!("default {value}"));
             }
-            if let Some((json_name, span)) = &options.json_name {
+            if let Some((json_name, span)) = options.json_name.as_deref() {
                 let value = p.string(json_name);
                 p.line(*span, format!("json_name {value}"));
             }

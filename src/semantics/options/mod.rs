@@ -9,7 +9,7 @@
 //! that an unknown one is an error and the file defining it counts as used;
 //! encoding their values is the next step (they are left out for now).
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::resolve::{Mode, Scope};
 use super::symbols::{
@@ -66,7 +66,7 @@ pub type Interpreted = HashMap<(FileId, u32, Target), Vec<u8>>;
 
 pub struct Interpreter<'a> {
     sources: &'a SourceMap,
-    model: &'a TypeModel,
+    model: TypeModel<'a>,
     table: &'a SymbolTable,
     file: FileId,
     visible: &'a HashSet<FileId>,
@@ -157,7 +157,7 @@ impl Target {
 impl<'a> Interpreter<'a> {
     pub fn new(
         sources: &'a SourceMap,
-        model: &'a TypeModel,
+        model: TypeModel<'a>,
         table: &'a SymbolTable,
         file: FileId,
         visible: &'a HashSet<FileId>,
@@ -184,9 +184,9 @@ impl<'a> Interpreter<'a> {
             written: Vec::new(),
             destinations,
             retained,
-            repeated_counts: HashMap::new(),
+            repeated_counts: HashMap::default(),
             statements_as_written: Vec::new(),
-            used_files: HashSet::new(),
+            used_files: HashSet::default(),
         }
     }
 
@@ -516,7 +516,7 @@ impl<'a> Interpreter<'a> {
         };
         if let Ok((full_name, symbol)) = scope.lookup(&written, relative_to, Mode::All) {
             self.used_files.insert(symbol.file);
-            if let Some(info) = self.model.extensions.get(&full_name) {
+            if let Some(info) = self.model.index.extensions.get(&full_name) {
                 return Some(info.clone());
             }
         }
@@ -694,7 +694,7 @@ impl<'a> Interpreter<'a> {
         let result = match &option.value.kind {
             ValueKind::Ident(ident) => {
                 let text = self.text(ident.span);
-                encode_scalar(&last, &Scalar::Ident(&text), self.model, &mut value_bytes)
+                encode_scalar(&last, &Scalar::Ident(&text), &self.model, &mut value_bytes)
             }
             ValueKind::Int(lit) => encode_scalar(
                 &last,
@@ -702,19 +702,19 @@ impl<'a> Interpreter<'a> {
                     negative: lit.negative,
                     magnitude: lit.magnitude,
                 }),
-                self.model,
+                &self.model,
                 &mut value_bytes,
             ),
             ValueKind::Float(v) => encode_scalar(
                 &last,
                 &Scalar::Number(Number::Float(*v)),
-                self.model,
+                &self.model,
                 &mut value_bytes,
             ),
             ValueKind::Str(lit) => encode_scalar(
                 &last,
                 &Scalar::Str(&lit.value),
-                self.model,
+                &self.model,
                 &mut value_bytes,
             ),
             ValueKind::Aggregate(aggregate) => {
@@ -728,7 +728,7 @@ impl<'a> Interpreter<'a> {
                             )
                         })
                 } else {
-                    encode_scalar(&last, &Scalar::Aggregate, self.model, &mut value_bytes)
+                    encode_scalar(&last, &Scalar::Aggregate, &self.model, &mut value_bytes)
                 }
             }
         };
@@ -892,6 +892,7 @@ impl<'a> Interpreter<'a> {
                     let written = self.full_ident_text(name);
                     let extension = self
                         .model
+                        .index
                         .extensions
                         .get(written.trim_start_matches('.'))
                         .filter(|e| e.extendee.as_deref() == Some(type_name));
@@ -902,7 +903,7 @@ impl<'a> Interpreter<'a> {
                             type_name.trim_start_matches('.')
                         ));
                     };
-                    if self.model.message_sets.contains(type_name) {
+                    if self.model.index.message_sets.contains(type_name) {
                         self.encode_message_set_item(extension, &field.value, &mut tree)?;
                         continue;
                     }
@@ -955,7 +956,7 @@ impl<'a> Interpreter<'a> {
                             ast::ScalarKind::Str(lit) => Scalar::Str(&lit.value),
                         };
                         let mut bytes = Vec::new();
-                        encode_scalar(info, &value, self.model, &mut bytes)?;
+                        encode_scalar(info, &value, &self.model, &mut bytes)?;
                         tree.insert(std::slice::from_ref(info), bytes);
                     }
                     ast::AggregateValue::List(..) => {

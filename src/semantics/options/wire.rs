@@ -239,7 +239,7 @@ pub(super) enum Scalar<'s> {
 pub(super) fn encode_scalar(
     info: &FieldInfo,
     value: &Scalar<'_>,
-    model: &TypeModel,
+    model: &TypeModel<'_>,
     out: &mut Vec<u8>,
 ) -> Result<(), String> {
     let field = &info.descriptor();

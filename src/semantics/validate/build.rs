@@ -2,7 +2,7 @@
 //! resolved: field and extension numbers, reserved and extension ranges,
 //! reserved names, and enum bodies.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{FieldView, MessageView, Validator};
 use crate::diagnostics::{Code, Diagnostic};
@@ -28,7 +28,7 @@ struct ReservedNames {
 
 impl ReservedNames {
     fn new(names: Vec<(String, Span)>) -> ReservedNames {
-        let mut first = HashMap::new();
+        let mut first = HashMap::default();
         let mut repeats = Vec::new();
         for (name, span) in names {
             match first.entry(name) {

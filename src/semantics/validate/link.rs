@@ -2,7 +2,9 @@
 //! duplicate field numbers, extension numbers against the extendee's
 //! ranges, and default values of message and enum fields.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use super::{closest, FieldView, Validator};
 use crate::diagnostics::{Code, Diagnostic};
@@ -37,7 +39,7 @@ impl Validator<'_> {
         items: &[ast::MessageItem],
         fields: &[FieldView<'_>],
     ) -> Vec<Diagnostic> {
-        let mut first: HashMap<i32, &FieldView<'_>> = HashMap::new();
+        let mut first: HashMap<i32, &FieldView<'_>> = HashMap::default();
         let mut out = Vec::new();
         for field in fields {
             let Some(earlier) = first.get(&field.number) else {

@@ -20,7 +20,7 @@ mod features;
 mod link;
 mod options;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::shape::{is_message_set, range_end, range_max, IMPLEMENTATION_RESERVED};
 use super::symbols::{for_each_nested_message, join, map_entry_name, NestedRef};

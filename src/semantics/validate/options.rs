@@ -3,7 +3,7 @@
 //! that do not fit their field, maps, JSON names, and the enum rules that
 //! depend on `allow_alias` and on whether the enum is open.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::features::{own_feature, Features, Presence};
 use super::{EnumView, FieldTy, FieldView, MessageView, Validator};
@@ -280,13 +280,13 @@ impl Validator<'_> {
         }
         let mut out = Vec::new();
         for use_custom in [false, true] {
-            let mut seen: HashMap<String, (usize, bool)> = HashMap::new();
+            let mut seen: HashMap<String, (usize, bool)> = HashMap::default();
             for (index, field) in fields.iter().enumerate() {
                 let default = json_name(&field.name);
                 let custom = field
                     .options
                     .json_name
-                    .as_ref()
+                    .as_deref()
                     .map(|(lit, _)| String::from_utf8_lossy(&lit.value).into_owned())
                     .filter(|custom| use_custom && *custom != default);
                 let is_custom = custom.is_some();
@@ -423,7 +423,7 @@ impl Validator<'_> {
             }
         }
         if container.is_extension {
-            if let Some((custom, span)) = &field.options.json_name {
+            if let Some((custom, span)) = field.options.json_name.as_deref() {
                 if String::from_utf8_lossy(&custom.value) != json_name(&field.name) {
                     out.push(
                         Diagnostic::error(
@@ -720,7 +720,7 @@ impl Validator<'_> {
             .iter()
             .map(|v| i64::from(v.number.as_i32()))
             .collect();
-        let mut first: HashMap<i32, &ast::EnumValue> = HashMap::new();
+        let mut first: HashMap<i32, &ast::EnumValue> = HashMap::default();
         let mut out = Vec::new();
         for value in values {
             let number = value.number.as_i32();
@@ -778,7 +778,7 @@ impl Validator<'_> {
             .filter(|c| *c != '_')
             .map(|c| c.to_ascii_lowercase())
             .collect();
-        let mut seen: HashMap<String, &ast::EnumValue> = HashMap::new();
+        let mut seen: HashMap<String, &ast::EnumValue> = HashMap::default();
         let mut out = Vec::new();
         for value in values {
             let name = self.text(value.name.span);

@@ -5,7 +5,7 @@ use nom::combinator::cut;
 use nom::Parser;
 
 use super::message::{reserved, ReservedIn};
-use super::primitives::{end_decl, ident, keyword, semicolon, signed_int32, sym_or};
+use super::primitives::{end_decl, ident, keyword, semicolon, signed_int32, sym_or, try_end_decl};
 use super::{block, options, In, PResult};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
@@ -36,7 +36,7 @@ pub(super) fn enumeration(i: In<'_>, visibility: Option<(Visibility, Span)>) -> 
 
 /// protoc's `ParseEnumStatement`.
 fn enum_statement(i: In<'_>) -> PResult<'_, Option<EnumItem>> {
-    if let Ok((rest, _)) = end_decl(i, b';', false) {
+    if let Some((rest, _)) = try_end_decl(i, b';', false) {
         Ok((rest, None))
     } else if i.looking_at("option") {
         let (i, option) = options::option_statement(i)?;

@@ -211,7 +211,7 @@ fn check_edition_supported(ctx: &Ctx<'_>, decl: &SyntaxDecl) {
 
 /// protoc's `ParseTopLevelStatement`. `Ok(None)` for an empty statement.
 fn top_level_statement(i: In<'_>) -> PResult<'_, Option<Item>> {
-    if let Ok((rest, _)) = super::primitives::end_decl(i, b';', false) {
+    if let Some((rest, _)) = super::primitives::try_end_decl(i, b';', false) {
         return Ok((rest, None));
     }
     let (i, visibility) = visibility(i)?;

@@ -6,7 +6,7 @@ use nom::Parser;
 
 use super::primitives::{
     end_decl, error_here, fail_eof, fail_with, ident, integer, keyword, report, semicolon,
-    signed_int32, string_lit, sym, sym_or, try_consume, type_name,
+    signed_int32, string_lit, sym, sym_or, try_consume, try_end_decl, type_name,
 };
 use super::{block, enums, file::visibility, options, report_failure, skip_statement, In, PResult};
 use crate::diagnostics::{Code, Diagnostic};
@@ -112,7 +112,7 @@ fn check_map_entry_option(i: In<'_>, items: &[MessageItem]) {
 
 /// protoc's `ParseMessageStatement`.
 fn message_statement(i: In<'_>) -> PResult<'_, Option<MessageItem>> {
-    if let Ok((rest, _)) = end_decl(i, b';', false) {
+    if let Some((rest, _)) = try_end_decl(i, b';', false) {
         return Ok((rest, None));
     }
     let (i, visibility) = visibility(i)?;
@@ -524,7 +524,8 @@ fn oneof(i: In<'_>) -> PResult<'_, Oneof> {
                 }
             }
         }
-        if let Ok((rest, (close, _))) = end_decl(i, b'}', false) {
+        if let Some((rest, (close, _))) = try_end_decl(i, b'}', false) {
+            items.shrink_to_fit();
             return Ok((
                 rest,
                 Oneof {
@@ -568,7 +569,8 @@ pub(super) fn extend(i: In<'_>) -> PResult<'_, Extend> {
                 i = i.at(skip_statement(i.ctx, at));
             }
         }
-        if let Ok((rest, (close, _))) = end_decl(i, b'}', false) {
+        if let Some((rest, (close, _))) = try_end_decl(i, b'}', false) {
+            items.shrink_to_fit();
             return Ok((
                 rest,
                 Extend {

@@ -290,7 +290,10 @@ pub(crate) fn block<'a, T>(
 ) -> PResult<'a, (Vec<T>, Span)> {
     let mut items = Vec::new();
     loop {
-        if let Ok((rest, close)) = primitives::end_decl(i, b'}', false) {
+        if let Some((rest, close)) = primitives::try_end_decl(i, b'}', false) {
+            // Syntax trees of a whole corpus stay in memory until the
+            // descriptors are written; growth slack would be a third of them.
+            items.shrink_to_fit();
             return Ok((rest, (items, close.0)));
         }
         if i.at_eof() {

@@ -315,6 +315,7 @@ fn aggregate_fields(mut i: In<'_>, end: usize, depth: u32) -> PResult<'_, Vec<Ag
             i = i.next();
         }
     }
+    fields.shrink_to_fit();
     Ok((i, fields))
 }
 
@@ -524,7 +525,7 @@ pub(super) fn field_options(i: In<'_>, default_for: DefaultFor) -> PResult<'_, F
                 report(i, already_set(i, "default"));
             }
             let (rest, default) = default_assignment(i, default_for)?;
-            result.default = Some(default);
+            result.default = Some(Box::new(default));
             i = rest;
         } else if i.looking_at("json_name") {
             if result.json_name.take().is_some() {
@@ -536,7 +537,7 @@ pub(super) fn field_options(i: In<'_>, default_for: DefaultFor) -> PResult<'_, F
             let (rest, value) =
                 cut(string_lit("a string", "Expected string for JSON name.")).parse(rest)?;
             let span = start.to(value.span);
-            result.json_name = Some((value, span));
+            result.json_name = Some(Box::new((value, span)));
             i = rest;
         } else {
             let (rest, option) = option_assignment(i)?;
@@ -550,6 +551,7 @@ pub(super) fn field_options(i: In<'_>, default_for: DefaultFor) -> PResult<'_, F
         }
     }
     let (i, close) = cut(sym(b']')).parse(i)?;
+    result.options.shrink_to_fit();
     result.span = Some(open.to(close));
     Ok((i, result))
 }

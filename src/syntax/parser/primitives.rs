@@ -160,13 +160,25 @@ pub(crate) fn end_decl<'a>(
     c: u8,
     attach: bool,
 ) -> PResult<'a, (Span, Option<Comments>)> {
-    if i.looking_at_symbol(c) {
-        let comments = i.ctx.collect_after(i.idx, c == b'}', attach);
-        Ok((i.next(), (i.current().span, comments)))
-    } else {
+    try_end_decl(i, c, attach).ok_or_else(|| {
         let c = c as char;
-        Err(miss(i, &format!("`{c}`"), &format!("Expected \"{c}\".")))
+        miss(i, &format!("`{c}`"), &format!("Expected \"{c}\"."))
+    })
+}
+
+/// [`end_decl`] where its absence is not an error: a block's loop asks at
+/// every statement whether the block ends, and building an error to
+/// discard each time is a parse's largest cost.
+pub(crate) fn try_end_decl<'a>(
+    i: In<'a>,
+    c: u8,
+    attach: bool,
+) -> Option<(In<'a>, (Span, Option<Comments>))> {
+    if !i.looking_at_symbol(c) {
+        return None;
     }
+    let comments = i.ctx.collect_after(i.idx, c == b'}', attach);
+    Some((i.next(), (i.current().span, comments)))
 }
 
 /// The `;` ending a declaration described by `what`: on failure, the

@@ -3,7 +3,7 @@
 use nom::combinator::cut;
 use nom::Parser;
 
-use super::primitives::{end_decl, ident, keyword, semicolon, sym, type_name};
+use super::primitives::{end_decl, ident, keyword, semicolon, sym, try_end_decl, type_name};
 use super::{block, options, In, PResult};
 use crate::syntax::ast::{Rpc, RpcType, Service, ServiceItem};
 
@@ -32,7 +32,7 @@ pub(super) fn service(i: In<'_>) -> PResult<'_, Service> {
 
 /// protoc's `ParseServiceStatement`.
 fn service_statement(i: In<'_>) -> PResult<'_, Option<ServiceItem>> {
-    if let Ok((rest, _)) = end_decl(i, b';', false) {
+    if let Some((rest, _)) = try_end_decl(i, b';', false) {
         Ok((rest, None))
     } else if i.looking_at("option") {
         let (i, option) = options::option_statement(i)?;
@@ -72,7 +72,7 @@ fn rpc(i: In<'_>) -> PResult<'_, Rpc> {
             "Reached end of input in method options (missing '}').",
             "method options",
             |i| {
-                if let Ok((rest, _)) = end_decl(i, b';', false) {
+                if let Some((rest, _)) = try_end_decl(i, b';', false) {
                     return Ok((rest, None));
                 }
                 let (rest, option) = options::option_statement(i)?;
