@@ -22,7 +22,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast;
-use symbols::{Collector, SymbolKind, SymbolTable};
+use symbols::{Collector, SymbolKind};
 
 /// One file as the semantics stage receives it.
 pub struct FileInput<'a> {
@@ -43,8 +43,9 @@ pub struct ResolvedType {
 }
 
 /// What the stage produces.
+/// The symbol table is not part of it: once names are resolved nothing
+/// reads it, and on a large run it is among the biggest structures.
 pub struct Analysis {
-    pub symbols: SymbolTable,
     /// Type references by file and the start of the reference's span.
     pub resolved: HashMap<(FileId, u32), ResolvedType>,
     /// Each element's options message, encoded (see [`options::Interpreted`]).
@@ -124,7 +125,6 @@ pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) 
         .map(|(id, _)| *id)
         .collect();
     Analysis {
-        symbols: analyzer.collector.table,
         resolved: analyzer.resolved,
         options: analyzer.options,
         option_destinations: analyzer.option_destinations,
