@@ -35,7 +35,7 @@ command -v protox >/dev/null && tools+=("protox=protox")
 # Each input as an argument file (one argument per line; protoc and
 # protoc-rs both read `@FILE`): googleapis's file list is too long for one
 # shell argument.
-seed_dir="$root/fixtures/codegen"
+seed_dir="$root/fixtures"
 args_for() {
   case "$1" in
     googleapis) printf -- '-Igoogleapis\n-Iprotobuf\n'; cat "$corpus/googleapis-files.txt" ;;
@@ -54,9 +54,30 @@ peak() {
 }
 
 {
-  echo "| input | tool | median time | peak memory |"
-  echo "|---|---|---|---|"
+  echo "| input | tool | median time | peak memory | time, memory against protoc 3.21 |"
+  echo "|---|---|---|---|---|"
 } > "$out/results.md"
+
+# The table rows of one hyperfine export ($1) for tool names ($2, one per
+# line) and peak memories ($3, MiB, one per line; empty when not measured),
+# each with its ratios to the row of Debian's protoc 3.21 (or to the last
+# row when there is none).
+rows() {
+  python3 - "$@" <<'PY'
+import json, sys
+export, label, names, memories = sys.argv[1], sys.argv[2], sys.argv[3].split("\n"), sys.argv[4].split("\n")
+results = json.load(open(export))["results"]
+base = next((i for i, n in enumerate(names) if n.startswith("protoc 3.")), len(names) - 1)
+for i, (name, result) in enumerate(zip(names, results)):
+    median = result["median"]
+    memory = memories[i] if i < len(memories) else ""
+    ratio = f"{median / results[base]['median']:.2f}×"
+    if memory and memories[base]:
+        ratio += f", {int(memory) / int(memories[base]):.2f}×"
+    cells = [label, name, f"{median:.3f} s", f"{memory} MiB" if memory else "", "1" if i == base else ratio]
+    print("| " + " | ".join(cells) + " |")
+PY
+}
 
 cd "$corpus"
 for input in googleapis googleapis-mid compute seed; do
@@ -73,12 +94,13 @@ for input in googleapis googleapis-mid compute seed; do
   done
   hyperfine --warmup 1 --runs "$runs" --style none --export-json "$out/$input.json" \
     "${commands[@]}" > /dev/null
+  names=""
+  memories=""
   for i in "${!tools[@]}"; do
-    name=${tools[$i]%%=*}
-    median=$(python3 -c "import json,sys; r=json.load(open('$out/$input.json'))['results'][$i]; print(f\"{r['median']:.3f} s\")")
-    memory=$(peak bash -c "${commands[$i]}")
-    echo "| $input | $name | $median | $memory MiB |" >> "$out/results.md"
+    names+="${tools[$i]%%=*}"$'\n'
+    memories+="$(peak bash -c "${commands[$i]}")"$'\n'
   done
+  rows "$out/$input.json" "$input" "${names%$'\n'}" "${memories%$'\n'}" >> "$out/results.md"
 done
 
 # Rust code for googleapis-mid.
@@ -88,9 +110,6 @@ hyperfine --warmup 1 --runs "$runs" --style none --export-json "$out/rust.json" 
   "$ours compile $mid --rust-out /tmp/bench-rust-ours" \
   "protoc $mid --include_imports --include_source_info -o /tmp/bench-rust.pb && $xtask prost-build /tmp/bench-rust.pb /tmp/bench-rust-theirs" \
   > /dev/null
-for i in 0 1; do
-  name=$([ "$i" = 0 ] && echo "protoc-rs --rust-out" || echo "protoc + tonic-prost-build")
-  median=$(python3 -c "import json; r=json.load(open('$out/rust.json'))['results'][$i]; print(f\"{r['median']:.3f} s\")")
-  echo "| googleapis-mid to Rust | $name | $median | |" >> "$out/results.md"
-done
+rows "$out/rust.json" "googleapis-mid to Rust" \
+  "protoc-rs --rust-out"$'\n'"protoc + tonic-prost-build" "" >> "$out/results.md"
 cat "$out/results.md"
