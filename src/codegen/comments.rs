@@ -77,8 +77,15 @@ fn sanitize_line(line: &str) -> String {
     static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"https?://[^\s)]+").unwrap());
     static BRACKETS: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"(^|[^\]\\])\[(([^\]]*[^\\])?)\]([^(\[]|$)").unwrap());
-    let mut s = URL.replace_all(line, r"<$0>").to_string();
-    s = BRACKETS.replace_all(&s, r"$1\[$2\]$4").to_string();
+    // Most lines have neither a URL nor a bracket: no regex for them.
+    let mut s = if line.contains("http") {
+        URL.replace_all(line, r"<$0>").into_owned()
+    } else {
+        line.to_owned()
+    };
+    if s.contains('[') {
+        s = BRACKETS.replace_all(&s, r"$1\[$2\]$4").into_owned();
+    }
     if should_indent(&s) {
         s.insert(0, ' ');
     }

@@ -3,7 +3,7 @@
 //! type leads back to its container is boxed, and neither `Copy` nor `Eq`
 //! can be derived through it.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::pb::{field_descriptor_proto::Label, field_descriptor_proto::Type};
 use crate::pb::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
@@ -18,8 +18,8 @@ pub struct MessageGraph<'a> {
 impl<'a> MessageGraph<'a> {
     pub fn new(files: &'a [FileDescriptorProto]) -> MessageGraph<'a> {
         let mut graph = MessageGraph {
-            messages: HashMap::new(),
-            edges: HashMap::new(),
+            messages: HashMap::default(),
+            edges: HashMap::default(),
         };
         for file in files {
             let package = match file.package.as_deref() {
@@ -58,7 +58,7 @@ impl<'a> MessageGraph<'a> {
         if !self.edges.contains_key(outer) || !self.edges.contains_key(inner) {
             return false;
         }
-        let mut seen = HashSet::new();
+        let mut seen = HashSet::default();
         let mut stack = vec![outer];
         while let Some(name) = stack.pop() {
             if name == inner {

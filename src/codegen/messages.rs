@@ -2,7 +2,9 @@
 //! way prost-build writes them: the same derives, `#[prost(...)]`
 //! attributes, field types, nested modules and doc comments.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
@@ -226,7 +228,7 @@ impl<'a> FileGenerator<'a> {
         scope: &str,
         names: impl IntoIterator<Item = (String, &'n str, Vec<i32>)>,
     ) {
-        let mut seen: HashMap<String, (&str, Vec<i32>)> = HashMap::new();
+        let mut seen: HashMap<String, (&str, Vec<i32>)> = HashMap::default();
         for (rust, proto, path) in names {
             if let Some((first, first_path)) = seen.get(&rust) {
                 let error = super::CodegenError {
@@ -280,7 +282,7 @@ impl<'a> FileGenerator<'a> {
         // Map entries become map fields; other nested types keep their
         // index for comments.
         let mut map_entries: HashMap<String, (&FieldDescriptorProto, &FieldDescriptorProto)> =
-            HashMap::new();
+            HashMap::default();
         let mut nested_types = Vec::new();
         for (index, nested) in message.nested_type.iter().enumerate() {
             let is_map_entry = nested
@@ -831,7 +833,7 @@ struct Variant {
 /// The enum's values without aliases (the first name of each number wins),
 /// named without the enum's prefix.
 fn enum_variants(enum_name: &str, e: &EnumDescriptorProto) -> Vec<Variant> {
-    let mut numbers = HashSet::new();
+    let mut numbers = HashSet::default();
     e.value
         .iter()
         .enumerate()

@@ -343,15 +343,19 @@ pub fn generate(
         return Err(errors);
     }
     let mut contents: BTreeMap<&str, String> = BTreeMap::new();
-    for (package, text, _) in pieces {
-        contents.entry(package).or_default().push_str(&text);
+    for (package, text, _) in &pieces {
+        if !text.is_empty() {
+            contents
+                .entry(package)
+                .or_insert_with(|| HEADER.to_owned())
+                .push_str(text);
+        }
     }
     Ok(contents
         .into_iter()
-        .filter(|(_, text)| !text.is_empty())
-        .map(|(name, text)| GeneratedFile {
+        .map(|(name, content)| GeneratedFile {
             name: name.to_owned(),
-            content: format!("{HEADER}{text}"),
+            content,
         })
         .collect())
 }
@@ -399,9 +403,15 @@ pub fn include_file(files: &[GeneratedFile]) -> String {
 
 /// prettyplease's rendering of items.
 fn format(tokens: TokenStream) -> String {
-    match syn::parse2::<syn::File>(tokens.clone()) {
+    // The tokens are handed over, not cloned: syn would copy a shared
+    // stream whole before reading it.
+    match syn::parse2::<syn::File>(tokens) {
         Ok(file) => prettyplease::unparse(&file),
-        // Our own tokens always parse; keep them readable if not.
-        Err(_) => tokens.to_string(),
+        // Our own tokens always parse; if they ever do not, the output
+        // says so where rustc will show it.
+        Err(error) => {
+            let message = format!("protoc-rs generated invalid Rust: {error}");
+            prettyplease::unparse(&syn::parse_quote!(compile_error!(#message);))
+        }
     }
 }

@@ -78,8 +78,12 @@ impl Compilation {
             include_source_info: true,
             retain_options: false,
         });
-        crate::codegen::generate(&set.file, config)
-            .map_err(|errors| errors.iter().map(|e| self.codegen_diagnostic(e)).collect())
+        let code = crate::codegen::generate(&set.file, config)
+            .map_err(|errors| errors.iter().map(|e| self.codegen_diagnostic(e)).collect());
+        // Freeing every descriptor and location takes a while; nothing
+        // waits for it.
+        std::thread::spawn(move || drop(set));
+        code
     }
 
     /// A codegen error as a diagnostic on its .proto file.
