@@ -81,8 +81,8 @@ impl Compilation {
         let code = crate::codegen::generate(&set.file, config)
             .map_err(|errors| errors.iter().map(|e| self.codegen_diagnostic(e)).collect());
         // Freeing every descriptor and location takes a while; nothing
-        // waits for it.
-        std::thread::spawn(move || drop(set));
+        // waits for it. (If no thread can be made, the set is freed here.)
+        let _ = std::thread::Builder::new().spawn(move || drop(set));
         code
     }
 
