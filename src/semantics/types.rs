@@ -272,7 +272,7 @@ pub struct Builder<'b, 'a> {
 
 impl<'a> Builder<'_, 'a> {
     fn text(&self, span: crate::source::Span) -> String {
-        self.sources.get(self.file).text(span).into_owned()
+        self.reader().text(span)
     }
 
     fn reader(&self) -> FieldReader<'_> {

@@ -124,28 +124,19 @@ impl Dyn {
         }
     }
 
+    /// Adds the encoded `value` of the scalar field at the end of `path`.
     pub(super) fn insert(&mut self, path: &[FieldInfo], value: Vec<u8>) {
-        let Some((first, rest)) = path.split_first() else {
-            return;
-        };
-        let (_, values) = self
-            .fields
-            .entry(first.number)
-            .or_insert_with(|| (first.clone(), Vec::new()));
-        if rest.is_empty() {
-            values.push(DynValue::Tagged(value));
-            return;
-        }
-        if !matches!(values.last(), Some(DynValue::Message(_))) {
-            values.push(DynValue::Message(Dyn::default()));
-        }
-        if let Some(DynValue::Message(inner)) = values.last_mut() {
-            inner.insert(rest, value);
-        }
+        self.insert_value(path, DynValue::Tagged(value));
     }
 
     /// Sets the message field at the end of `path` to `value`.
     pub(super) fn insert_message(&mut self, path: &[FieldInfo], value: Dyn) {
+        self.insert_value(path, DynValue::Message(value));
+    }
+
+    /// Adds `value` at the end of `path`, entering (or starting) the last
+    /// message of each field on the way, as protoc merges option paths.
+    fn insert_value(&mut self, path: &[FieldInfo], value: DynValue) {
         let Some((first, rest)) = path.split_first() else {
             return;
         };
@@ -154,14 +145,14 @@ impl Dyn {
             .entry(first.number)
             .or_insert_with(|| (first.clone(), Vec::new()));
         if rest.is_empty() {
-            values.push(DynValue::Message(value));
+            values.push(value);
             return;
         }
         if !matches!(values.last(), Some(DynValue::Message(_))) {
             values.push(DynValue::Message(Dyn::default()));
         }
         if let Some(DynValue::Message(inner)) = values.last_mut() {
-            inner.insert_message(rest, value);
+            inner.insert_value(rest, value);
         }
     }
 
