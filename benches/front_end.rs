@@ -60,6 +60,7 @@ fn stages(c: &mut Criterion) {
                 let compilation = compile::compile(&Options {
                     include_paths: vec![dir.display().to_string()],
                     inputs: vec![file.display().to_string()],
+                    ..Default::default()
                 });
                 std::hint::black_box(compilation.diagnostics.len());
             }

@@ -199,6 +199,8 @@ impl Builder {
         let compilation = compile::compile(&compile::Options {
             include_paths: includes.iter().map(path_text).collect(),
             inputs: protos.iter().map(path_text).collect(),
+            protoc_include: std::env::var("PROTOC_INCLUDE").ok(),
+            ..Default::default()
         });
         if self.emit_rerun_if_changed {
             for path in compilation.disk_paths() {

@@ -9,6 +9,7 @@
 //! problems through [`diagnostics`].
 
 pub mod builder;
+pub mod builtin;
 pub mod cli;
 pub mod codegen;
 pub mod compile;

@@ -26,6 +26,7 @@ fn generated_code_matches_prost_build() {
         let compilation = compile::compile(&Options {
             include_paths: vec![dir.display().to_string()],
             inputs: vec![proto.display().to_string()],
+            ..Default::default()
         });
         assert!(!compilation.has_errors(), "{stem} does not compile");
         let set = compilation.file_descriptor_set(SetOptions {

@@ -12,6 +12,7 @@ fn generated_rust() {
         let compilation = compile::compile(&Options {
             include_paths: vec!["fixtures/codegen".into()],
             inputs: vec![format!("fixtures/codegen/{name}")],
+            ..Default::default()
         });
         let files = compilation.rust_code(&Config::default()).unwrap();
         let text: String = files

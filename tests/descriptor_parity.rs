@@ -47,6 +47,7 @@ fn suite_matches_protoc(suite: &str) -> usize {
         let compilation = compile::compile(&Options {
             include_paths: vec![dir.display().to_string()],
             inputs: vec![proto.display().to_string()],
+            ..Default::default()
         });
         assert!(
             !compilation.has_errors(),

@@ -108,6 +108,7 @@ fn first_error_of_compile(dir: &Path, proto: &Path) -> (String, Option<usize>) {
             dir.join("../valid").display().to_string(),
         ],
         inputs: vec![proto.display().to_string()],
+        ..Default::default()
     });
     let prefix = format!("{}/", dir.display());
     let Some(first) = compilation.diagnostics.iter().find(|d| d.is_error()) else {

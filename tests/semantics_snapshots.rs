@@ -15,6 +15,7 @@ fn render(suite: &str, name: &str) -> String {
             format!("fixtures/{suite}/valid"),
         ],
         inputs: vec![format!("fixtures/{suite}/invalid/{name}")],
+        ..Default::default()
     });
     assert!(compilation.has_errors(), "{name} should be rejected");
     to_plain_string(

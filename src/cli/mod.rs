@@ -176,6 +176,8 @@ fn compile_command(args: &CompileArgs) -> ExitCode {
     let options = compile::Options {
         include_paths: args.proto_path.clone(),
         inputs: args.files.clone(),
+        protoc_include: std::env::var("PROTOC_INCLUDE").ok(),
+        ..Default::default()
     };
     let compilation = compile::compile(&options);
     let code = report_and_write(args, &compilation);

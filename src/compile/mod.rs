@@ -4,20 +4,27 @@
 //! It runs the syntax stage on every file of the run, then the semantics
 //! stage over all of them.
 
+pub mod decompile;
+pub mod descriptor_sets;
 pub mod output;
 pub mod source_tree;
-pub mod well_known;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use rayon::prelude::*;
 
+use std::sync::OnceLock;
+
+use crate::builtin;
 use crate::descriptors;
 use crate::diagnostics::Diagnostic;
+use crate::pb;
 use crate::semantics;
-use crate::source::{FileId, SourceFile, SourceMap};
+use crate::source::{FileId, Origin, SourceFile, SourceMap};
 use crate::syntax::{self, ast};
-pub use source_tree::{InputError, SourceTree};
+use decompile::{RawOptions, Universe};
+pub use descriptor_sets::DescriptorSets;
+pub use source_tree::{Elsewhere, InputError, SourceTree};
 
 /// What a run is asked to do.
 #[derive(Clone, Debug, Default)]
@@ -26,6 +33,11 @@ pub struct Options {
     pub include_paths: Vec<String>,
     /// Files named on the command line.
     pub inputs: Vec<String>,
+    /// `--descriptor_set_in` files, in order.
+    pub descriptor_sets: Vec<String>,
+    /// `$PROTOC_INCLUDE`: searched after the include paths, before the
+    /// built-in files. The caller reads the environment; the driver does not.
+    pub protoc_include: Option<String>,
 }
 
 /// An error about the run itself rather than any file's content.
@@ -45,6 +57,9 @@ pub struct ParsedFile {
     pub diagnostics: Vec<Diagnostic>,
     /// Each import statement's file, `None` when it was not found.
     pub imports: Vec<Option<FileId>>,
+    /// For a file printed from a descriptor: its options fields the text
+    /// does not carry (see [`decompile`]).
+    raw_options: Vec<RawOptions>,
 }
 
 /// Everything a run produced.
@@ -59,6 +74,8 @@ pub struct Compilation {
     pub diagnostics: Vec<Diagnostic>,
     pub run_errors: Vec<RunError>,
     pub analysis: Option<semantics::Analysis>,
+    /// The `--descriptor_set_in` files read.
+    pub descriptor_set_paths: Vec<String>,
 }
 
 impl Compilation {
@@ -120,12 +137,16 @@ impl Compilation {
         diagnostic
     }
 
-    /// The disk path of every file read, command-line files and imports:
-    /// what a build script must watch.
+    /// The disk path of every file read, command-line files, imports and
+    /// descriptor sets (built-in files are not on disk): what a build
+    /// script must watch.
     pub fn disk_paths(&self) -> Vec<String> {
         self.files
             .iter()
-            .map(|f| self.sources.get(f.id).display_path().to_owned())
+            .map(|f| self.sources.get(f.id))
+            .filter(|source| *source.origin() == Origin::Text)
+            .map(|source| source.display_path().to_owned())
+            .chain(self.descriptor_set_paths.iter().cloned())
             .collect()
     }
 
@@ -202,6 +223,13 @@ fn input_error(input: &str, error: InputError) -> RunError {
                  equivalent (it's harder than you think)."
             ),
         },
+        InputError::CannotOpen { reason } => RunError {
+            message: format!(
+                "cannot read `{input}`: {}",
+                reason.trim_end_matches('.').to_lowercase()
+            ),
+            protoc: format!("Could not map to virtual file: {input}: {reason}"),
+        },
         InputError::Shadowed { by } => RunError {
             message: format!(
                 "`{input}` is shadowed by `{by}`, which an earlier include path gives the same \
@@ -268,34 +296,174 @@ fn check_parsed(id: FileId, source: &SourceFile, parsed: &mut syntax::Parsed) {
     }
 }
 
-/// Reads and parses files in parallel; ids continue from `first_id`.
-fn read_and_parse(
+/// Where a file of the run comes from.
+enum Location<'s> {
+    Disk(String),
+    Builtin(&'static pb::FileDescriptorProto),
+    /// A file of a descriptor set, and the set's path.
+    Set(&'s pb::FileDescriptorProto, &'s str),
+}
+
+/// Finds the files of a run, in protoc's order: the include paths (then
+/// `$PROTOC_INCLUDE`), the built-in files, the descriptor sets. With
+/// descriptor sets and no include path there is no tree, and only the sets
+/// are searched, as in protoc.
+struct Finder<'s> {
+    tree: Option<SourceTree>,
+    sets: &'s DescriptorSets,
+}
+
+impl<'s> Finder<'s> {
+    fn new(options: &Options, sets: &'s DescriptorSets) -> Finder<'s> {
+        let set_only = options.include_paths.is_empty() && !sets.is_empty();
+        Finder {
+            tree: (!set_only).then(|| {
+                SourceTree::new(&options.include_paths, options.protoc_include.as_deref())
+            }),
+            sets,
+        }
+    }
+
+    /// Where the file an import names is.
+    fn find(&self, name: &str) -> Option<Location<'s>> {
+        if let Some(tree) = &self.tree {
+            if let Some(disk) = tree.virtual_to_disk(name) {
+                return Some(Location::Disk(disk));
+            }
+            if let Some(file) = builtin::file(name) {
+                return Some(Location::Builtin(file));
+            }
+        }
+        let (file, set) = self.sets.get(name)?;
+        Some(Location::Set(file, set))
+    }
+
+    /// A command-line file's virtual name and where it is, or why it is
+    /// not, in protoc's words.
+    fn input(&self, input: &str) -> Result<(String, Location<'s>), RunError> {
+        let Some(tree) = &self.tree else {
+            return match self.sets.get(input) {
+                Some((file, set)) => Ok((input.to_owned(), Location::Set(file, set))),
+                None => Err(RunError {
+                    message: format!("no descriptor set has `{input}`"),
+                    protoc: format!(
+                        "Could not find file in descriptor database: {input}: No such file or \
+                         directory"
+                    ),
+                }),
+            };
+        };
+        let elsewhere = Elsewhere {
+            builtin: builtin::file(input).is_some(),
+            in_sets: self.sets.contains(input),
+        };
+        match tree.input_to_virtual(input, elsewhere) {
+            Ok((name, Some(disk))) => Ok((name, Location::Disk(disk))),
+            Ok((name, None)) => match self.find(&name) {
+                Some(location) => Ok((name, location)),
+                None => Err(input_error(input, InputError::NotFound)),
+            },
+            Err(error) => Err(input_error(input, error)),
+        }
+    }
+}
+
+/// What reading one file gives.
+struct Read {
+    source: SourceFile,
+    parsed: Result<syntax::Parsed, RunError>,
+    raw_options: Vec<RawOptions>,
+}
+
+/// Reads (or prints) and parses files in parallel; ids continue from
+/// `first_id`.
+fn read_and_parse<'s>(
     first_id: u32,
-    files: Vec<(String, String)>,
-) -> Vec<(SourceFile, Result<syntax::Parsed, RunError>)> {
+    files: Vec<(String, Location<'s>)>,
+    universe: &(dyn Fn() -> &'s Universe<'s> + Sync),
+) -> Vec<Read> {
     files
         .into_par_iter()
         .enumerate()
-        .map(|(index, (virtual_name, disk_path))| {
+        .map(|(index, (virtual_name, location))| {
             let id = FileId(first_id + index as u32);
-            match std::fs::read(&disk_path) {
-                Ok(bytes) => {
-                    let source = SourceFile::new(virtual_name, bytes).with_disk_path(disk_path);
-                    let parsed = parse_source(id, &source);
-                    (source, Ok(parsed))
-                }
-                Err(err) => {
-                    let error = RunError {
-                        message: format!("cannot read `{disk_path}`: {err}"),
-                        protoc: format!("{virtual_name}: {err}"),
-                    };
-                    let source =
-                        SourceFile::new(virtual_name, Vec::new()).with_disk_path(disk_path);
-                    (source, Err(error))
-                }
+            match location {
+                Location::Disk(disk_path) => read_disk(id, virtual_name, disk_path),
+                Location::Builtin(file) => print_descriptor(id, file, None, universe()),
+                Location::Set(file, set) => print_descriptor(id, file, Some(set), universe()),
             }
         })
         .collect()
+}
+
+fn read_disk(id: FileId, virtual_name: String, disk_path: String) -> Read {
+    match std::fs::read(&disk_path) {
+        Ok(bytes) => {
+            let source = SourceFile::new(virtual_name, bytes).with_disk_path(disk_path);
+            let parsed = parse_source(id, &source);
+            Read {
+                source,
+                parsed: Ok(parsed),
+                raw_options: Vec::new(),
+            }
+        }
+        Err(err) => {
+            let error = RunError {
+                message: format!("cannot read `{disk_path}`: {err}"),
+                protoc: format!("{virtual_name}: {}", source_tree::os_error_text(&err)),
+            };
+            let source = SourceFile::new(virtual_name, Vec::new()).with_disk_path(disk_path);
+            Read {
+                source,
+                parsed: Err(error),
+                raw_options: Vec::new(),
+            }
+        }
+    }
+}
+
+/// A file that arrives as a descriptor: printed as text, then parsed like
+/// any other.
+fn print_descriptor(
+    id: FileId,
+    file: &pb::FileDescriptorProto,
+    set: Option<&str>,
+    universe: &Universe<'_>,
+) -> Read {
+    use prost::Message;
+    let origin = Origin::Descriptor {
+        set: set.map(str::to_owned),
+        source_code_info: file
+            .source_code_info
+            .as_ref()
+            .map(Message::encode_to_vec)
+            .unwrap_or_default(),
+    };
+    let name = file.name().to_owned();
+    match decompile::decompile(file, universe) {
+        Ok(decompiled) => {
+            let source = SourceFile::new(name, decompiled.text.into_bytes()).with_origin(origin);
+            let parsed = parse_source(id, &source);
+            Read {
+                source,
+                parsed: Ok(parsed),
+                raw_options: decompiled.raw_options,
+            }
+        }
+        Err(decompile::DecompileError(reason)) => {
+            let from = set.map_or_else(|| "the built-in files".to_owned(), |s| format!("`{s}`"));
+            let error = RunError {
+                message: format!("cannot use `{name}` from {from}: {reason}"),
+                protoc: format!("{name}: {reason}"),
+            };
+            let source = SourceFile::new(name, Vec::new()).with_origin(origin);
+            Read {
+                source,
+                parsed: Err(error),
+                raw_options: Vec::new(),
+            }
+        }
+    }
 }
 
 fn import_names(file: &ast::File) -> impl Iterator<Item = String> + '_ {
@@ -309,19 +477,30 @@ fn import_names(file: &ast::File) -> impl Iterator<Item = String> + '_ {
 /// them and everything they import (in parallel, wave by wave), then checks
 /// them all.
 pub fn compile(options: &Options) -> Compilation {
-    let tree = SourceTree::new(&options.include_paths);
     let mut compilation = Compilation::default();
+    let sets = match DescriptorSets::load(&options.descriptor_sets) {
+        Ok(sets) => sets,
+        Err(error) => {
+            compilation.run_errors.push(error);
+            return compilation;
+        }
+    };
+    compilation.descriptor_set_paths = sets.paths().to_vec();
+    let finder = Finder::new(options, &sets);
+    let universe: OnceLock<Universe<'_>> = OnceLock::new();
+    let universe =
+        || universe.get_or_init(|| Universe::new(builtin::files().iter().chain(sets.files())));
     let mut by_name: HashMap<String, FileId> = HashMap::default();
     let mut wave = Vec::new();
     let mut queued: HashSet<String> = HashSet::default();
     for input in &options.inputs {
-        match tree.input_to_virtual(input) {
-            Ok((virtual_name, disk_path)) => {
+        match finder.input(input) {
+            Ok((virtual_name, location)) => {
                 if queued.insert(virtual_name.clone()) {
-                    wave.push((virtual_name, disk_path));
+                    wave.push((virtual_name, location));
                 }
             }
-            Err(error) => compilation.run_errors.push(input_error(input, error)),
+            Err(error) => compilation.run_errors.push(error),
         }
     }
     if !compilation.run_errors.is_empty() {
@@ -331,18 +510,18 @@ pub fn compile(options: &Options) -> Compilation {
     while !wave.is_empty() {
         let first_id = compilation.sources.len() as u32;
         let mut next = Vec::new();
-        for (source, result) in read_and_parse(first_id, std::mem::take(&mut wave)) {
-            let name = source.name().to_owned();
-            let id = compilation.sources.add(source);
+        for read in read_and_parse(first_id, std::mem::take(&mut wave), &universe) {
+            let name = read.source.name().to_owned();
+            let id = compilation.sources.add(read.source);
             by_name.insert(name, id);
-            let parsed = result.unwrap_or_else(|error| {
+            let parsed = read.parsed.unwrap_or_else(|error| {
                 compilation.run_errors.push(error);
                 syntax::parse(id, b"")
             });
             for import in import_names(&parsed.file) {
                 if queued.insert(import.clone()) {
-                    if let Some(disk) = tree.virtual_to_disk(&import) {
-                        next.push((import, disk));
+                    if let Some(location) = finder.find(&import) {
+                        next.push((import, location));
                     }
                 }
             }
@@ -351,6 +530,7 @@ pub fn compile(options: &Options) -> Compilation {
                 imports: Vec::new(),
                 diagnostics: parsed.diagnostics,
                 ast: parsed.file,
+                raw_options: read.raw_options,
             });
         }
         wave = next;
@@ -371,9 +551,28 @@ pub fn compile(options: &Options) -> Compilation {
             imports: file.imports.clone(),
         })
         .collect();
-    let analysis = semantics::analyze(&compilation.sources, &inputs, &compilation.inputs);
+    let mut analysis = semantics::analyze(&compilation.sources, &inputs, &compilation.inputs);
     drop(inputs);
+    for file in &compilation.files {
+        append_raw_options(&mut analysis, file.id, &file.raw_options);
+    }
     compilation.diagnostics = analysis.diagnostics.clone();
     compilation.analysis = Some(analysis);
     compilation
+}
+
+/// Puts the options fields a printed descriptor could not say back after
+/// the interpreted ones, as protoc re-serializes a loaded descriptor.
+fn append_raw_options(analysis: &mut semantics::Analysis, file: FileId, raw: &[RawOptions]) {
+    for options in raw {
+        let key = (file, options.offset, options.target);
+        analysis
+            .options
+            .entry(key)
+            .or_default()
+            .extend_from_slice(&options.bytes);
+        if let Some(retained) = analysis.retained_options.get_mut(&key) {
+            retained.extend_from_slice(&options.bytes);
+        }
+    }
 }

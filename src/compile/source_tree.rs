@@ -7,8 +7,6 @@
 
 use std::path::Path;
 
-use super::well_known;
-
 #[derive(Clone, Debug)]
 struct Mapping {
     virtual_path: String,
@@ -31,6 +29,18 @@ pub enum InputError {
     Shadowed { by: String },
     /// The file does not exist.
     NotFound,
+    /// The file exists but cannot be read: a directory, or no permission.
+    CannotOpen { reason: String },
+}
+
+/// What a command-line name can be besides a file under an include path.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Elsewhere {
+    /// A built-in file has this name: it counts as a file of the tree, as
+    /// protoc's own include directory does.
+    pub builtin: bool,
+    /// A `--descriptor_set_in` set has a file of this name.
+    pub in_sets: bool,
 }
 
 /// protoc's `CanonicalizePath`: drops empty and `.` components, keeping a
@@ -87,8 +97,8 @@ fn apply_mapping(filename: &str, old_prefix: &str, new_prefix: &str) -> Option<S
 impl SourceTree {
     /// Include paths as given to `-I`: each may hold several paths joined
     /// by `:`, and each path may be `VIRTUAL=DIR`. With none, protoc uses
-    /// the current directory.
-    pub fn new<S: AsRef<str>>(include_paths: &[S]) -> SourceTree {
+    /// the current directory. `extra` is searched last (`$PROTOC_INCLUDE`).
+    pub fn new<S: AsRef<str>>(include_paths: &[S], extra: Option<&str>) -> SourceTree {
         let mut mappings = Vec::new();
         for arg in include_paths {
             for path in arg.as_ref().split(':').filter(|p| !p.is_empty()) {
@@ -108,32 +118,40 @@ impl SourceTree {
                 disk_path: String::new(),
             });
         }
+        if let Some(dir) = extra.filter(|d| !d.is_empty()) {
+            mappings.push(Mapping {
+                virtual_path: String::new(),
+                disk_path: canonicalize(dir),
+            });
+        }
         SourceTree { mappings }
     }
 
-    /// The disk path of the first include path holding `virtual_name`;
-    /// failing that, for a well-known type, its installed copy (protoc's
-    /// own include directory comes last the same way).
+    /// The disk path of the first include path holding `virtual_name`.
     pub fn virtual_to_disk(&self, virtual_name: &str) -> Option<String> {
-        self.mappings
-            .iter()
-            .find_map(|mapping| {
-                let disk = apply_mapping(virtual_name, &mapping.virtual_path, &mapping.disk_path)?;
-                disk_file_exists(&disk).then_some(disk)
-            })
-            .or_else(|| well_known_to_disk(virtual_name))
+        self.mappings.iter().find_map(|mapping| {
+            let disk = apply_mapping(virtual_name, &mapping.virtual_path, &mapping.disk_path)?;
+            disk_file_exists(&disk).then_some(disk)
+        })
     }
 
     /// protoc's rule for a file named on the command line: a path that does
     /// not exist is taken as a virtual name; an existing path must lie under
-    /// an include path, and no earlier include path may shadow it.
-    /// Returns the virtual name and the disk path.
-    pub fn input_to_virtual(&self, input: &str) -> Result<(String, String), InputError> {
-        if !disk_file_exists(input) {
-            return match self.virtual_to_disk(input) {
-                Some(disk) => Ok((input.to_owned(), disk)),
-                None => Err(InputError::NotFound),
-            };
+    /// an include path, no earlier include path may shadow it, and it must
+    /// open. Returns the virtual name and the disk path, which is `None`
+    /// when the name is served from `elsewhere`.
+    pub fn input_to_virtual(
+        &self,
+        input: &str,
+        elsewhere: Elsewhere,
+    ) -> Result<(String, Option<String>), InputError> {
+        let as_virtual = |error: InputError| match self.virtual_to_disk(input) {
+            Some(disk) => Ok((input.to_owned(), Some(disk))),
+            None if elsewhere.builtin || elsewhere.in_sets => Ok((input.to_owned(), None)),
+            None => Err(error),
+        };
+        if !path_exists(input) {
+            return as_virtual(InputError::NotFound);
         }
         let canonical = canonicalize(input);
         let found = self
@@ -145,31 +163,52 @@ impl SourceTree {
                     .map(|virtual_name| (index, virtual_name))
             });
         let Some((index, virtual_name)) = found else {
-            return match self.virtual_to_disk(input) {
-                Some(disk) => Ok((input.to_owned(), disk)),
-                None => Err(InputError::NotInIncludePath),
-            };
+            return as_virtual(InputError::NotInIncludePath);
         };
         for earlier in &self.mappings[..index] {
             if let Some(disk) =
                 apply_mapping(&virtual_name, &earlier.virtual_path, &earlier.disk_path)
             {
-                if disk_file_exists(&disk) {
+                if path_exists(&disk) {
                     return Err(InputError::Shadowed { by: disk });
                 }
             }
         }
-        Ok((virtual_name, input.to_owned()))
+        if let Err(reason) = opens(input) {
+            if elsewhere.in_sets {
+                return Ok((input.to_owned(), None));
+            }
+            return Err(InputError::CannotOpen { reason });
+        }
+        Ok((virtual_name, Some(input.to_owned())))
     }
 }
 
-/// An installed copy of a `google/protobuf/` file, when one exists.
-fn well_known_to_disk(virtual_name: &str) -> Option<String> {
-    if !virtual_name.starts_with(well_known::PREFIX) || contains_parent_reference(virtual_name) {
-        return None;
+/// Whether anything (a file, a directory) is at `path`: protoc's
+/// `access(path, F_OK)`.
+fn path_exists(path: &str) -> bool {
+    let path = if path.is_empty() { "." } else { path };
+    Path::new(path).exists()
+}
+
+/// Whether `path` opens for reading as a file; protoc's words when not.
+fn opens(path: &str) -> Result<(), String> {
+    if Path::new(path).is_dir() {
+        return Err("Input file is a directory.".to_owned());
     }
-    let disk = well_known::root()?.join(virtual_name);
-    disk.is_file().then(|| disk.to_string_lossy().into_owned())
+    std::fs::File::open(path)
+        .map(drop)
+        .map_err(|err| os_error_text(&err))
+}
+
+/// An I/O error as C's `strerror` words it ("Permission denied"), which
+/// protoc prints; Rust adds " (os error N)".
+pub(crate) fn os_error_text(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" (os error ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
 }
 
 fn disk_file_exists(path: &str) -> bool {

@@ -11,7 +11,7 @@ pub mod source_info;
 use rustc_hash::FxHashSet as HashSet;
 
 use crate::semantics::Analysis;
-use crate::source::{FileId, SourceMap};
+use crate::source::{FileId, Origin, SourceMap};
 use crate::syntax::ast;
 
 /// The files of a descriptor set, in protoc's order: the command-line files
@@ -123,7 +123,20 @@ fn build_file(
         builder = builder.retaining(&analysis.retained_options);
     }
     let mut file = builder.file(ast);
-    if options.include_source_info {
+    if !options.include_source_info {
+        return file;
+    }
+    if let Origin::Descriptor {
+        source_code_info, ..
+    } = source.origin()
+    {
+        // The text was printed from a descriptor: its positions are not the
+        // file's. Give back the descriptor's own, as protoc does.
+        use prost::Message;
+        file.source_code_info = (!source_code_info.is_empty())
+            .then(|| pb::SourceCodeInfo::decode(source_code_info.as_slice()).ok())
+            .flatten();
+    } else {
         file.source_code_info = Some(
             source_info::Recorder::new(
                 source,

@@ -18,6 +18,8 @@ mod generated {
 
 pub use generated::*;
 
+pub mod wire;
+
 /// protoc's encoding of the FileDescriptorSet of descriptor.proto.
 static DESCRIPTOR_PROTO: &[u8] = include_bytes!("generated/descriptor.pb");
 

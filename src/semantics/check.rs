@@ -24,6 +24,9 @@ pub struct Checker<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// Files that provided a resolved name (for unused-import warnings).
     pub used_files: HashSet<FileId>,
+    /// Where a missing import statement goes: after the last import, the
+    /// package or the syntax statement.
+    import_at: u32,
 }
 
 /// What kind of reference is being resolved; decides the lookup mode and
@@ -54,6 +57,7 @@ impl<'a> Checker<'a> {
             resolved,
             diagnostics: Vec::new(),
             used_files: HashSet::default(),
+            import_at: 0,
         }
     }
 
@@ -76,6 +80,17 @@ impl<'a> Checker<'a> {
     }
 
     pub fn file(&mut self, file: &ast::File) {
+        self.import_at = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                ast::Item::Import(i) => Some(i.span.end),
+                ast::Item::Package(p) => Some(p.span.end),
+                _ => None,
+            })
+            .max()
+            .or(file.syntax_decl.as_ref().map(|d| d.span.end))
+            .unwrap_or(0);
         let package = file
             .items
             .iter()
@@ -244,6 +259,8 @@ impl<'a> Checker<'a> {
                     diagnostic = diagnostic
                         .help(format!("did you mean `{suggestion}`?"))
                         .fix(name.span, suggestion);
+                } else if let Some(help) = self.builtin_import(&written) {
+                    diagnostic = help(diagnostic);
                 }
                 diagnostic
             }
@@ -291,6 +308,37 @@ impl<'a> Checker<'a> {
             diagnostic
         };
         self.diagnostics.push(diagnostic);
+    }
+
+    /// For a type of a built-in file (a well-known type) the file does not
+    /// import: the import to add, as help and a fix.
+    fn builtin_import(&self, written: &str) -> Option<impl FnOnce(Diagnostic) -> Diagnostic> {
+        let full = written.trim_start_matches('.');
+        let (full, file) = match crate::builtin::file_defining(full) {
+            Some(file) => (full.to_owned(), file),
+            // `Timestamp` for `google.protobuf.Timestamp`.
+            None if !full.contains('.') => {
+                let qualified = format!("google.protobuf.{full}");
+                let file = crate::builtin::file_defining(&qualified)?;
+                (qualified, file)
+            }
+            None => return None,
+        };
+        let import_at = Span::point(self.import_at);
+        let written = written.to_owned();
+        Some(move |diagnostic: Diagnostic| {
+            let help = if full == written.trim_start_matches('.') {
+                format!("`{full}` is defined in `{file}`: add `import \"{file}\";`")
+            } else {
+                format!(
+                    "`{full}` is defined in `{file}`: add `import \"{file}\";` and write \
+                     `{full}`"
+                )
+            };
+            diagnostic
+                .help(help)
+                .fix(import_at, format!("\nimport \"{file}\";"))
+        })
     }
 
     /// The visible name closest to `written`, for "did you mean".

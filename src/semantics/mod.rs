@@ -135,6 +135,50 @@ pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) 
     }
 }
 
+/// Help for an import of a `google/protobuf/` file that was not found: the
+/// built-in files that do exist (and the closest, for a fix), or why a
+/// built-in one was not searched.
+fn missing_builtin_help(name: &str) -> Option<(String, Option<&'static str>)> {
+    if !name.starts_with("google/protobuf/") {
+        return None;
+    }
+    if crate::builtin::file(name).is_some() {
+        // The one run that does not search the built-in files.
+        return Some((
+            format!(
+                "`{name}` is built in, but with --descriptor_set_in and no -I only the \
+                 descriptor sets are searched, as in protoc: add it to a set, or pass -I"
+            ),
+            None,
+        ));
+    }
+    let names = crate::builtin::names();
+    let stem = |n: &str| {
+        n.rsplit('/')
+            .next()
+            .unwrap_or(n)
+            .trim_end_matches(".proto")
+            .to_owned()
+    };
+    let wanted = stem(name);
+    let closest = names
+        .iter()
+        .map(|candidate| (check::edit_distance(&stem(candidate), &wanted), *candidate))
+        .filter(|(distance, _)| *distance <= (wanted.len() / 3).max(2))
+        .min();
+    let list = names.join(", ");
+    Some(match closest {
+        Some((_, candidate)) => (
+            format!("did you mean `{candidate}`? The built-in files are {list}"),
+            Some(candidate),
+        ),
+        None => (
+            format!("no built-in file has this name; the built-in files are {list}"),
+            None,
+        ),
+    })
+}
+
 fn import_statements(file: &ast::File) -> impl Iterator<Item = &ast::Import> {
     file.items.iter().filter_map(|item| match item {
         ast::Item::Import(import) => Some(import),
@@ -179,13 +223,12 @@ impl<'a> Analyzer<'a> {
                         .protoc_path(name.clone());
                         let mut diagnostic = diagnostic;
                         diagnostic.protoc_offset = None;
-                        if name.starts_with("google/protobuf/") {
-                            diagnostic = diagnostic.help(
-                                "well-known types come from an installed protobuf \
-                                 ($PROTOC_INCLUDE, Python's grpcio-tools, /usr/local/include, \
-                                 /usr/include) and none has this file: `pip install \
-                                 grpcio-tools`, install libprotobuf-dev, or pass `-I`",
-                            );
+                        if let Some((help, closest)) = missing_builtin_help(&name) {
+                            diagnostic = diagnostic.help(help);
+                            if let Some(closest) = closest {
+                                diagnostic =
+                                    diagnostic.fix(import.path.span, format!("\"{closest}\""));
+                            }
                         }
                         self.diagnostics.push(diagnostic.label("imported here"));
                     }

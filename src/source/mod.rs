@@ -60,10 +60,28 @@ pub struct LineCol {
     pub column: u32,
 }
 
+/// Where a file's text came from.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// `.proto` text, read from disk or handed in by a caller.
+    #[default]
+    Text,
+    /// Printed from a `FileDescriptorProto`: one of a descriptor set given
+    /// with `--descriptor_set_in` (`set` is its path), or a built-in file
+    /// (`set` is `None`). `source_code_info` is the descriptor's own
+    /// SourceCodeInfo, encoded (empty when it has none): a descriptor set
+    /// gives it back, since the printed text has other positions.
+    Descriptor {
+        set: Option<String>,
+        source_code_info: Vec<u8>,
+    },
+}
+
 /// One source file: its name as protoc would print it, and its bytes.
 pub struct SourceFile {
     name: String,
     disk_path: Option<String>,
+    origin: Origin,
     bytes: Vec<u8>,
     line_starts: OnceLock<Vec<u32>>,
     display: OnceLock<String>,
@@ -74,6 +92,7 @@ impl SourceFile {
         SourceFile {
             name: name.into(),
             disk_path: None,
+            origin: Origin::Text,
             bytes: bytes.into(),
             line_starts: OnceLock::new(),
             display: OnceLock::new(),
@@ -85,6 +104,16 @@ impl SourceFile {
     pub fn with_disk_path(mut self, path: impl Into<String>) -> SourceFile {
         self.disk_path = Some(path.into());
         self
+    }
+
+    /// Records that the text was printed from a descriptor.
+    pub fn with_origin(mut self, origin: Origin) -> SourceFile {
+        self.origin = origin;
+        self
+    }
+
+    pub fn origin(&self) -> &Origin {
+        &self.origin
     }
 
     /// The name relative to its include path, as imports spell it.
