@@ -5,6 +5,11 @@
 //! cargo run --release --example descriptor_diff -- EXPECTED.pb ACTUAL.pb
 //! cargo run --release --example descriptor_diff -- --digest SET.pb
 //!
+//! `--builtin-source-info-aside EXPECTED.pb ACTUAL.pb` compares every file,
+//! `google/protobuf/` ones included, except the SourceCodeInfo of the files
+//! protoc-rs has built in (which carry none): how the drop-in check
+//! compares the descriptor sets prost-build writes.
+//!
 //! `--digest` prints an FNV-1a digest of the set's non-`google/protobuf`
 //! files, decoded and re-encoded, so that a committed digest of protoc's
 //! output stands for a descriptor set too large to commit; `--digest-all`
@@ -49,11 +54,22 @@ fn main() {
             return;
         }
     }
-    let [_, expected, actual] = args.as_slice() else {
-        eprintln!("usage: descriptor_diff EXPECTED.pb ACTUAL.pb");
+    let (builtin_aside, paths) = match args.get(1).map(String::as_str) {
+        Some("--builtin-source-info-aside") => (true, &args[2..]),
+        _ => (false, &args[1..]),
+    };
+    let [expected, actual] = paths else {
+        eprintln!("usage: descriptor_diff [--builtin-source-info-aside] EXPECTED.pb ACTUAL.pb");
         std::process::exit(2);
     };
-    let (expected, actual) = (read(expected), read(actual));
+    let (mut expected, mut actual) = (read(expected), read(actual));
+    if builtin_aside {
+        for file in expected.file.iter_mut().chain(actual.file.iter_mut()) {
+            if protoc_rs::builtin::file(file.name()).is_some() {
+                file.source_code_info = None;
+            }
+        }
+    }
     let names = |set: &FileDescriptorSet| -> Vec<String> {
         set.file.iter().map(|f| f.name().to_owned()).collect()
     };
@@ -64,7 +80,7 @@ fn main() {
     }
     let mut compared = 0;
     for file in &expected.file {
-        if file.name().starts_with("google/protobuf/") {
+        if !builtin_aside && file.name().starts_with("google/protobuf/") {
             continue;
         }
         compared += 1;

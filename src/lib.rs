@@ -19,5 +19,6 @@ pub mod pb;
 pub mod semantics;
 pub mod source;
 pub mod syntax;
+pub mod textformat;
 
 pub use builder::{configure, Builder};

@@ -87,7 +87,10 @@ fn bad_usage_exits_two() {
             .code(),
         Some(2)
     );
-    assert_eq!(protoc_rs(&["frobnicate"]).status.code(), Some(2));
+    // Without the subcommand the arguments are protoc's (tests/protoc_cli.rs).
+    let protoc_mode = protoc_rs(&["frobnicate"]);
+    assert_eq!(protoc_mode.status.code(), Some(1));
+    assert_eq!(stderr(&protoc_mode), "Missing output directives.\n");
 }
 
 #[test]

@@ -185,20 +185,33 @@ impl Compilation {
 
     /// The files of the descriptor set `options` ask for, in protoc's order.
     fn set_files(&self, options: descriptors::SetOptions) -> Vec<(FileId, &ast::File)> {
-        let include_imports = options.include_imports;
-        let imports_of = |id: FileId| {
-            self.files[id.0 as usize]
-                .imports
-                .iter()
-                .flatten()
-                .copied()
-                .collect()
-        };
-        let order = descriptors::set_order(&self.inputs, &imports_of, include_imports);
-        order
+        self.file_order(options.include_imports)
             .into_iter()
             .map(|id| (id, &self.files[id.0 as usize].ast))
             .collect()
+    }
+
+    /// The command-line files in protoc's output order (each after the
+    /// files it imports), with every import too when `include_imports`.
+    pub fn file_order(&self, include_imports: bool) -> Vec<FileId> {
+        // protoc follows a file's imports, then its `import option`s.
+        let imports_of = |id: FileId| {
+            let file = &self.files[id.0 as usize];
+            let kinds = file.ast.items.iter().filter_map(|item| match item {
+                ast::Item::Import(import) => Some(import.kind),
+                _ => None,
+            });
+            let (options, regular): (Vec<_>, Vec<_>) = kinds
+                .zip(&file.imports)
+                .filter_map(|(kind, target)| Some((kind, (*target)?)))
+                .partition(|(kind, _)| *kind == ast::ImportKind::Option);
+            regular
+                .into_iter()
+                .chain(options)
+                .map(|(_, id)| id)
+                .collect()
+        };
+        descriptors::set_order(&self.inputs, &imports_of, include_imports)
     }
 }
 

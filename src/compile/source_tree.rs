@@ -94,6 +94,63 @@ fn apply_mapping(filename: &str, old_prefix: &str, new_prefix: &str) -> Option<S
     Some(join(after))
 }
 
+/// One directory of an `-I` value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProtoPath {
+    /// The virtual prefix (`VIRTUAL=DIR`), empty for a plain directory.
+    pub virtual_path: String,
+    pub disk_path: String,
+    /// Neither `DIR` nor the whole text exists: protoc warns.
+    pub missing: bool,
+}
+
+/// The separator of path lists (`-I a:b`, `--descriptor_set_in=a:b`):
+/// `;` on Windows, `:` elsewhere, as in protoc.
+pub const PATH_LIST_SEPARATOR: char = if cfg!(windows) { ';' } else { ':' };
+
+/// A path list split as protoc splits it, empty parts dropped.
+pub fn split_path_list(value: &str) -> Vec<String> {
+    value
+        .split(PATH_LIST_SEPARATOR)
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// An `-I` value as protoc reads it: a list of directories, each maybe
+/// `VIRTUAL=DIR`. When `DIR` does not exist but the whole text does, the
+/// `=` was part of the directory's name.
+pub fn proto_path_parts(value: &str) -> Vec<ProtoPath> {
+    split_path_list(value)
+        .into_iter()
+        .map(|part| {
+            let (virtual_path, disk_path) = match part.split_once('=') {
+                Some((virtual_path, disk_path)) => (virtual_path.to_owned(), disk_path.to_owned()),
+                None => (String::new(), part.clone()),
+            };
+            if disk_path.is_empty() || path_exists(&disk_path) {
+                ProtoPath {
+                    virtual_path,
+                    disk_path,
+                    missing: false,
+                }
+            } else if path_exists(&part) {
+                ProtoPath {
+                    virtual_path: String::new(),
+                    disk_path: part,
+                    missing: false,
+                }
+            } else {
+                ProtoPath {
+                    virtual_path,
+                    disk_path,
+                    missing: true,
+                }
+            }
+        })
+        .collect()
+}
+
 impl SourceTree {
     /// Include paths as given to `-I`: each may hold several paths joined
     /// by `:`, and each path may be `VIRTUAL=DIR`. With none, protoc uses
@@ -101,14 +158,10 @@ impl SourceTree {
     pub fn new<S: AsRef<str>>(include_paths: &[S], extra: Option<&str>) -> SourceTree {
         let mut mappings = Vec::new();
         for arg in include_paths {
-            for path in arg.as_ref().split(':').filter(|p| !p.is_empty()) {
-                let (virtual_path, disk_path) = match path.split_once('=') {
-                    Some((virtual_path, disk_path)) => (virtual_path, disk_path),
-                    None => ("", path),
-                };
+            for path in proto_path_parts(arg.as_ref()) {
                 mappings.push(Mapping {
-                    virtual_path: virtual_path.to_owned(),
-                    disk_path: canonicalize(disk_path),
+                    virtual_path: path.virtual_path,
+                    disk_path: canonicalize(&path.disk_path),
                 });
             }
         }
@@ -186,7 +239,7 @@ impl SourceTree {
 
 /// Whether anything (a file, a directory) is at `path`: protoc's
 /// `access(path, F_OK)`.
-fn path_exists(path: &str) -> bool {
+pub fn path_exists(path: &str) -> bool {
     let path = if path.is_empty() { "." } else { path };
     Path::new(path).exists()
 }

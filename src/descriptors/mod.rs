@@ -15,37 +15,43 @@ use crate::source::{FileId, Origin, SourceMap};
 use crate::syntax::ast;
 
 /// The files of a descriptor set, in protoc's order: the command-line files
-/// in order, each preceded by its imports (depth-first, in import order)
-/// when `include_imports` is set.
+/// in order, each preceded by the files it imports (depth-first, in import
+/// order) — every import when `include_imports` is set, otherwise only
+/// those that are command-line files too.
 pub fn set_order(
     inputs: &[FileId],
     imports_of: &dyn Fn(FileId) -> Vec<FileId>,
     include_imports: bool,
 ) -> Vec<FileId> {
-    fn visit(
-        file: FileId,
-        imports_of: &dyn Fn(FileId) -> Vec<FileId>,
-        seen: &mut HashSet<FileId>,
-        out: &mut Vec<FileId>,
-    ) {
-        if !seen.insert(file) {
-            return;
-        }
-        for dependency in imports_of(file) {
-            visit(dependency, imports_of, seen, out);
-        }
-        out.push(file);
+    struct Walk<'a> {
+        imports_of: &'a dyn Fn(FileId) -> Vec<FileId>,
+        wanted: Option<HashSet<FileId>>,
+        seen: HashSet<FileId>,
+        out: Vec<FileId>,
     }
-    let mut seen = HashSet::default();
-    let mut out = Vec::new();
+    impl Walk<'_> {
+        fn visit(&mut self, file: FileId) {
+            if !self.seen.insert(file) {
+                return;
+            }
+            for dependency in (self.imports_of)(file) {
+                if self.wanted.as_ref().is_none_or(|w| w.contains(&dependency)) {
+                    self.visit(dependency);
+                }
+            }
+            self.out.push(file);
+        }
+    }
+    let mut walk = Walk {
+        imports_of,
+        wanted: (!include_imports).then(|| inputs.iter().copied().collect()),
+        seen: HashSet::default(),
+        out: Vec::new(),
+    };
     for &input in inputs {
-        if include_imports {
-            visit(input, imports_of, &mut seen, &mut out);
-        } else if seen.insert(input) {
-            out.push(input);
-        }
+        walk.visit(input);
     }
-    out
+    walk.out
 }
 
 /// What a descriptor set carries beyond the descriptors themselves.

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# regen-drop-in-goldens.sh
+#
+# Regenerates fixtures/goldens/drop-in/: builds the crates in tests/drop-in/
+# (ordinary prost-build and tonic-prost-build users) from a clean state with
+# the real protoc 35, driven exactly as prost-build drives any protoc: PROTOC
+# names an executable, here a wrapper around `python3 -m grpc_tools.protoc`
+# (grpcio-tools bundles protoc 35 and its well-known types). Then every file
+# the build scripts wrote to each crate's OUT_DIR is copied into
+# fixtures/goldens/drop-in/<crate>/. scripts/drop-in-check.sh compares
+# protoc-rs's output with these files.
+#
+# Installs grpcio-tools with pip when python3 lacks it.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+goldens=$root/fixtures/goldens/drop-in
+grpcio_tools_pin=grpcio-tools==1.85.1 # bundles protoc 35.1
+
+if ! python3 -c 'import grpc_tools.protoc' 2>/dev/null; then
+  echo "== grpcio-tools missing: python3 -m pip install $grpcio_tools_pin"
+  python3 -m pip install --quiet --disable-pip-version-check "$grpcio_tools_pin"
+fi
+python=$(python3 -c 'import sys; print(sys.executable)')
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/regen-drop-in.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+mkdir "$scratch/bin"
+cat > "$scratch/bin/protoc" <<EOF
+#!/bin/sh
+# The real protoc 35, as grpcio-tools ships it; it adds its own -I for the
+# well-known types after the caller's arguments.
+exec "$python" -m grpc_tools.protoc "\$@"
+EOF
+chmod 755 "$scratch/bin/protoc"
+
+version=$("$scratch/bin/protoc" --version)
+case $version in
+  "libprotoc 35."*) echo "== protoc: $version ($python -m grpc_tools.protoc)" ;;
+  *)
+    echo "regen-drop-in-goldens.sh: need protoc 35 for the goldens, grpc_tools says '$version'" >&2
+    echo "  try: python3 -m pip install $grpcio_tools_pin" >&2
+    exit 1 ;;
+esac
+
+unset PROTOC_INCLUDE
+PROTOC=$scratch/bin/protoc "$root/tests/drop-in/build-apps.sh" "$scratch/out-dirs"
+
+rm -rf "$goldens"
+mkdir -p "$goldens"
+while IFS=$'\t' read -r crate out_dir; do
+  mkdir "$goldens/$crate"
+  cp -R "$out_dir/." "$goldens/$crate/"
+  (cd "$goldens/$crate" && find . -type f | sed 's|^\./||' | sort | while read -r f; do
+    printf '  %-14s %-28s %8d bytes\n' "$crate" "$f" "$(wc -c < "$f")"
+  done)
+done < "$scratch/out-dirs"
+
+lock=$root/tests/drop-in/Cargo.lock
+locked() { # the version Cargo.lock pins for crate $1
+  awk -v name="$1" '$1 == "name" && $3 == "\"" name "\"" { getline; gsub(/"/, "", $3); print $3 }' "$lock"
+}
+cat > "$goldens/PROVENANCE" <<EOF
+Written by scripts/regen-drop-in-goldens.sh from tests/drop-in/.
+protoc: $version (grpcio-tools $("$python" -c 'import importlib.metadata as m; print(m.version("grpcio-tools"))'))
+prost-build: $(locked prost-build)
+tonic-prost-build: $(locked tonic-prost-build)
+EOF
+echo "== goldens written in fixtures/goldens/drop-in/ ($(find "$goldens" -mindepth 2 -type f | wc -l) files)"

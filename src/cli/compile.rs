@@ -1,0 +1,329 @@
+//! `protoc-rs compile [OPTIONS] FILES...`: protoc-rs's own command line,
+//! with rustc-style diagnostics, accepting protoc's flag spellings (`-I`,
+//! `--proto_path`, `--descriptor_set_out`, ...) and `@FILE` argument files.
+//!
+//! Exit codes: 0 success (warnings allowed), 1 errors in the input, 2 bad
+//! usage.
+
+use std::ffi::OsString;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColor};
+
+use crate::compile::{self, Compilation};
+use crate::diagnostics::render::{self, ErrorFormat};
+
+const EXIT_INPUT_ERRORS: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "protoc-rs",
+    version,
+    about = "A protobuf compiler written in Rust"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse and check .proto files, and write what the options ask for.
+    Compile(CompileArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompileArgs {
+    /// A directory to search for imports, in order; `VIRTUAL=DIR` and
+    /// `DIR1:DIR2` work as in protoc. Defaults to the current directory.
+    #[arg(
+        short = 'I',
+        long = "proto-path",
+        visible_alias = "proto_path",
+        value_name = "DIR"
+    )]
+    pub proto_path: Vec<String>,
+
+    /// Write a FileDescriptorSet to FILE.
+    #[arg(
+        short = 'o',
+        long = "descriptor-set-out",
+        visible_alias = "descriptor_set_out",
+        value_name = "FILE"
+    )]
+    pub descriptor_set_out: Option<PathBuf>,
+
+    /// Put every imported file in the descriptor set too.
+    #[arg(long = "include-imports", visible_alias = "include_imports")]
+    pub include_imports: bool,
+
+    /// Keep comments and source positions in the descriptor set.
+    #[arg(long = "include-source-info", visible_alias = "include_source_info")]
+    pub include_source_info: bool,
+
+    /// Keep options with source retention in the descriptor set.
+    #[arg(long = "retain-options", visible_alias = "retain_options")]
+    pub retain_options: bool,
+
+    /// Write Rust code (prost messages, tonic services) into DIR.
+    #[arg(long = "rust-out", visible_alias = "rust_out", value_name = "DIR")]
+    pub rust_out: Option<PathBuf>,
+
+    /// With --rust-out: also write FILE, which includes every generated
+    /// file in modules named after the packages.
+    #[arg(long = "include-file", value_name = "FILE")]
+    pub include_file: Option<String>,
+
+    /// With --rust-out: use RUST_PATH for PROTO_PATH (`.pkg=::crate::pkg`).
+    #[arg(long = "extern-path", value_name = "PROTO_PATH=RUST_PATH")]
+    pub extern_path: Vec<String>,
+
+    /// With --rust-out: add ATTRIBUTE to types matching PATH.
+    #[arg(long = "type-attribute", value_name = "PATH=ATTRIBUTE")]
+    pub type_attribute: Vec<String>,
+
+    /// With --rust-out: map fields matching PATH as BTreeMap.
+    #[arg(long = "btree-map", value_name = "PATH")]
+    pub btree_map: Vec<String>,
+
+    /// With --rust-out: bytes fields matching PATH as bytes::Bytes.
+    #[arg(long = "bytes", value_name = "PATH")]
+    pub bytes: Vec<String>,
+
+    /// With --rust-out: no tonic servers.
+    #[arg(long = "no-server")]
+    pub no_server: bool,
+
+    /// With --rust-out: no tonic clients.
+    #[arg(long = "no-client")]
+    pub no_client: bool,
+
+    /// How to print diagnostics.
+    #[arg(
+        long = "error-format",
+        visible_alias = "error_format",
+        value_enum,
+        default_value_t = ErrorFormat::Human
+    )]
+    pub error_format: ErrorFormat,
+
+    /// Read imports (and FILES) from these FileDescriptorSets too, after
+    /// the include paths; `:`-separated as in protoc.
+    #[arg(
+        long = "descriptor-set-in",
+        visible_alias = "descriptor_set_in",
+        value_name = "FILES"
+    )]
+    pub descriptor_set_in: Vec<String>,
+
+    /// The .proto files to compile.
+    #[arg(required = true, value_name = "FILES")]
+    pub files: Vec<String>,
+}
+
+/// Expands `@FILE` arguments into the lines of FILE, as protoc does: one
+/// argument per line, empty lines ignored.
+pub fn expand_argument_files(args: Vec<OsString>) -> Result<Vec<OsString>, String> {
+    let mut expanded = Vec::with_capacity(args.len());
+    for (position, arg) in args.into_iter().enumerate() {
+        let path = arg
+            .to_str()
+            .filter(|s| position > 0 && s.len() > 1)
+            .and_then(|s| s.strip_prefix('@'));
+        match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|err| format!("cannot read argument file `{path}`: {err}"))?;
+                expanded.extend(
+                    text.lines()
+                        .map(|line| line.strip_suffix('\r').unwrap_or(line))
+                        .filter(|line| !line.is_empty())
+                        .map(OsString::from),
+                );
+            }
+            None => expanded.push(arg),
+        }
+    }
+    Ok(expanded)
+}
+
+/// Runs `protoc-rs compile ...`; `args` starts with the program name.
+pub fn main(args: Vec<OsString>) -> ExitCode {
+    let args = match expand_argument_files(args) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help and version to stdout with exit code 0.
+            let _ = err.print();
+            return ExitCode::from(err.exit_code() as u8);
+        }
+    };
+    match cli.command {
+        Command::Compile(args) => compile_command(&args),
+    }
+}
+
+pub(super) fn stderr() -> StandardStream {
+    let choice = if std::io::stderr().is_terminal() {
+        ColorChoice::Auto
+    } else {
+        ColorChoice::Never
+    };
+    StandardStream::stderr(choice)
+}
+
+fn compile_command(args: &CompileArgs) -> ExitCode {
+    let options = compile::Options {
+        include_paths: args.proto_path.clone(),
+        inputs: args.files.clone(),
+        descriptor_sets: args
+            .descriptor_set_in
+            .iter()
+            .flat_map(|value| crate::compile::source_tree::split_path_list(value))
+            .collect(),
+        protoc_include: std::env::var("PROTOC_INCLUDE").ok(),
+    };
+    let compilation = compile::compile(&options);
+    let code = report_and_write(args, &compilation);
+    // The process ends next: freeing the run's trees and tables one
+    // allocation at a time would only make it end later.
+    std::mem::forget(compilation);
+    code
+}
+
+/// Prints the diagnostics of `compilation`, then writes what `args` ask
+/// for, if it has no errors.
+fn report_and_write(args: &CompileArgs, compilation: &Compilation) -> ExitCode {
+    let mut out = stderr();
+    // A closed stderr must not turn a successful compile into a failure.
+    let _ = report(&mut out, compilation, args.error_format);
+    if compilation.has_errors() {
+        return ExitCode::from(EXIT_INPUT_ERRORS);
+    }
+    // Everything is generated before anything is written.
+    let rust_files = match &args.rust_out {
+        Some(_) => match rust_files(args, compilation) {
+            Ok(files) => Some(files),
+            Err(Failure::Usage(message)) => {
+                eprintln!("error: {message}");
+                return ExitCode::from(EXIT_USAGE);
+            }
+            Err(Failure::Input(diagnostics)) => {
+                let _ = render::emit(
+                    &mut out,
+                    &compilation.sources,
+                    &diagnostics,
+                    args.error_format,
+                );
+                return ExitCode::from(EXIT_INPUT_ERRORS);
+            }
+        },
+        None => None,
+    };
+    if let Some(path) = &args.descriptor_set_out {
+        let bytes = compilation.descriptor_set_with(crate::descriptors::SetOptions {
+            include_imports: args.include_imports,
+            include_source_info: args.include_source_info,
+            retain_options: args.retain_options,
+        });
+        if let Err(err) = compile::output::write_bytes_if_changed(path, &bytes) {
+            eprintln!("{}: {err}", path.display());
+            return ExitCode::from(EXIT_INPUT_ERRORS);
+        }
+    }
+    if let (Some(dir), Some(files)) = (&args.rust_out, rust_files) {
+        if let Err(err) = compile::output::write_files(dir, &files) {
+            eprintln!("{}: {err}", dir.display());
+            return ExitCode::from(EXIT_INPUT_ERRORS);
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// Why Rust code could not be generated.
+enum Failure {
+    Usage(String),
+    Input(Vec<crate::diagnostics::Diagnostic>),
+}
+
+/// The Rust files `--rust-out` asks for, the include file included.
+fn rust_files(
+    args: &CompileArgs,
+    compilation: &Compilation,
+) -> Result<Vec<crate::codegen::GeneratedFile>, Failure> {
+    let config = codegen_config(args).map_err(Failure::Usage)?;
+    // Like prost-build, the code of every import too.
+    let mut files = compilation.rust_code(&config).map_err(Failure::Input)?;
+    if let Some(name) = &args.include_file {
+        let content = crate::codegen::include_file(&files);
+        files.push(crate::codegen::GeneratedFile {
+            name: name.clone(),
+            content,
+        });
+    }
+    Ok(files)
+}
+
+/// The code generation settings the flags ask for.
+fn codegen_config(args: &CompileArgs) -> Result<crate::codegen::Config, String> {
+    let pair = |flag: &str, text: &str| {
+        text.split_once('=')
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .ok_or_else(|| format!("--{flag} wants PATH=VALUE, got `{text}`"))
+    };
+    let config = crate::codegen::Config {
+        extern_paths: args
+            .extern_path
+            .iter()
+            .map(|t| pair("extern-path", t))
+            .collect::<Result<_, _>>()?,
+        type_attributes: args
+            .type_attribute
+            .iter()
+            .map(|t| pair("type-attribute", t))
+            .collect::<Result<_, _>>()?,
+        btree_map: args.btree_map.clone(),
+        bytes: args.bytes.clone(),
+        build_server: !args.no_server,
+        build_client: !args.no_client,
+        ..Default::default()
+    };
+    config.validate()?;
+    Ok(config)
+}
+
+/// Prints everything a run reported, in `format`.
+pub fn report(
+    out: &mut dyn WriteColor,
+    compilation: &Compilation,
+    format: ErrorFormat,
+) -> std::io::Result<()> {
+    for error in &compilation.run_errors {
+        match format {
+            ErrorFormat::Protoc => writeln!(out, "{}", error.protoc)?,
+            ErrorFormat::Human | ErrorFormat::Json => writeln!(out, "error: {}", error.message)?,
+        }
+    }
+    render::emit(out, &compilation.sources, &compilation.diagnostics, format)?;
+    if format == ErrorFormat::Human {
+        let errors = crate::diagnostics::error_count(&compilation.diagnostics);
+        if errors > 0 {
+            let plural = if errors == 1 { "" } else { "s" };
+            writeln!(
+                out,
+                "error: aborting due to {errors} previous error{plural}"
+            )?;
+        }
+    }
+    out.flush()
+}
