@@ -50,6 +50,8 @@ for suite in "${suites[@]}"; do
       # An accepted file's descriptor set (imports included) is a golden too.
       if [ "$status" -eq 0 ]; then
         cp "$scratch/out.pb" "$out/${name%.proto}.pb"
+        # Without protobuf's own comments (descriptor.proto's source info).
+        scripts/strip-builtin-source-info.py "$out/${name%.proto}.pb"
       fi
       set -e
       # protoc's log lines (absl) are not diagnostics; keep errors only.
