@@ -80,6 +80,7 @@ pub fn decompile(file: &pb::FileDescriptorProto, universe: &Universe<'_>) -> Res
         out: String::new(),
         raw: Vec::new(),
         syntax,
+        unstable: syntax == Syntax::Editions && file.edition == Some(pb::Edition::Unstable as i32),
         universe,
         indent: 0,
     };
@@ -94,6 +95,8 @@ struct Printer<'a> {
     out: String,
     raw: Vec<RawOptions>,
     syntax: Syntax,
+    /// Edition UNSTABLE, which spells the integer types differently.
+    unstable: bool,
     universe: &'a Universe<'a>,
     indent: usize,
 }
@@ -526,11 +529,14 @@ impl<'a> Printer<'a> {
                         entry.name()
                     ));
                 };
-                self.out
-                    .push_str(&format!("map<{}, {}> ", type_text(key)?, type_text(value)?));
+                self.out.push_str(&format!(
+                    "map<{}, {}> ",
+                    type_text(key, self.unstable)?,
+                    type_text(value, self.unstable)?
+                ));
             }
             Inline::None => {
-                self.out.push_str(&type_text(field)?);
+                self.out.push_str(&type_text(field, self.unstable)?);
                 self.out.push(' ');
             }
         }
@@ -709,12 +715,14 @@ fn message_range(start: i32, end: i32, max: i32) -> String {
     }
 }
 
-/// A field's type as written: a scalar keyword or the full type name.
-fn type_text(field: &pb::FieldDescriptorProto) -> Result<String> {
+/// A field's type as written: a scalar keyword (edition UNSTABLE's when
+/// `unstable`) or the full type name.
+fn type_text(field: &pb::FieldDescriptorProto, unstable: bool) -> Result<String> {
     let scalar = match field.r#type {
         None => None,
         Some(number) => match Type::try_from(number) {
             Ok(Type::Message | Type::Enum | Type::Group) => None,
+            Ok(t) if unstable => Some(unstable_scalar_name(t)),
             Ok(t) => Some(scalar_name(t)),
             Err(_) => return error(format!("field `{}` has type number {number}", field.name())),
         },
@@ -747,6 +755,23 @@ fn scalar_name(t: Type) -> &'static str {
         Type::Sint32 => "sint32",
         Type::Sint64 => "sint64",
         Type::Group | Type::Message | Type::Enum => "",
+    }
+}
+
+/// The integer types as edition UNSTABLE names them (by encoding).
+fn unstable_scalar_name(t: Type) -> &'static str {
+    match t {
+        Type::Fixed64 => "uint64",
+        Type::Fixed32 => "uint32",
+        Type::Sfixed32 => "int32",
+        Type::Sfixed64 => "int64",
+        Type::Int32 => "varint32",
+        Type::Int64 => "varint64",
+        Type::Uint32 => "uvarint32",
+        Type::Uint64 => "uvarint64",
+        Type::Sint32 => "zigzag32",
+        Type::Sint64 => "zigzag64",
+        other => scalar_name(other),
     }
 }
 
