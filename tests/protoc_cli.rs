@@ -318,3 +318,19 @@ fn the_binary_named_protoc_takes_protocs_command_line() {
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("libprotoc 35.1"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The README's table is the flag list: every flag, with what protoc-rs
+/// does with it.
+#[test]
+fn the_readme_table_lists_every_flag() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    for flag in FLAGS {
+        let status = match flag.support {
+            Support::Implemented => "implemented",
+            Support::Refused => "refused",
+        };
+        let names: Vec<String> = flag.name.split(", ").map(|n| format!("`{n}`")).collect();
+        let row = format!("| {} | {status}: {} |", names.join(", "), flag.note);
+        assert!(readme.contains(&row), "README.md lacks the row\n{row}");
+    }
+}
