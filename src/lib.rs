@@ -18,5 +18,6 @@ pub mod pb;
 pub mod semantics;
 pub mod source;
 pub mod syntax;
+pub mod textformat;
 
 pub use builder::{configure, Builder};
