@@ -38,21 +38,46 @@
 //! [`encode_deterministic`] sorts entries by key as that flag does (Any
 //! payloads stay in text order either way, as in protoc).
 //!
-//! **Parsing wire format** (`--decode`): see the `decode` submodule —
-//! wrong wire types become unknown fields, closed-enum unknowns too,
-//! proto3 strings must be UTF-8, nesting stops at 100.
+//! **Parsing wire format** (`--decode`, partial messages allowed): a
+//! field whose wire type does not fit its declaration is kept as an
+//! unknown field, and so is an unknown number of a closed enum (a map
+//! entry holding one moves whole to the unknown fields); repeated scalars
+//! take packed and unpacked input alike; a singular message met twice is
+//! merged, a scalar overwritten; a oneof member clears the others; strings
+//! that require UTF-8 (proto3, or the edition feature) must be valid.
+//! Parsing fails on truncated data, wire types 6 and 7, field number 0,
+//! tags longer than 5 bytes or varints longer than 10, an end-group tag
+//! that closes no group or another one, a group left open, a packed
+//! fixed-width run whose length is not a multiple of the width, and
+//! nesting (messages and groups) deeper than 100.
 //!
-//! **Printing**: see the `print` submodule. protoc 35's `--decode` does
-//! not expand Any, prints map entries sorted by key (duplicates kept),
-//! escapes every non-ASCII byte in octal, and prints unknown fields after
-//! known ones.
+//! **Printing** (`--decode`): two-space indentation; set fields in number
+//! order, extensions among them as `[full.name]`, groups by their type's
+//! name, one line per element of a repeated field; map entries stably
+//! sorted by key (duplicates kept), key and value always shown; enums by
+//! name, or by number when the number has none; strings and bytes
+//! C-escaped byte by byte, every non-ASCII byte in octal even in valid
+//! UTF-8; floats and doubles as the shortest `%g` (6 or 9, 15 or 17
+//! digits) that reads back; Any not expanded (protoc 35 leaves
+//! `expand_any` off here). Unknown fields follow the known ones: varints
+//! in decimal, fixed32 and fixed64 as `0x` and 8 or 16 hex digits, groups
+//! as blocks, and length-delimited values as a block when they parse as a
+//! message (guessing at most 10 levels deep) or else as a string.
+//! `--decode_raw` prints a message's fields this way, all of them unknown.
 //!
-//! Not implemented: MessageSet wire format (MessageSet items are read and
-//! written as plain groups), weak fields, and text nesting beyond
-//! 500 levels (protoc has no limit and eventually crashes; binary
-//! it writes past 100 levels it cannot read back). Error
-//! messages are `String`s: a token that is not UTF-8 appears with
-//! replacement characters where protoc writes the raw bytes.
+//! **Required fields**: protoc warns when the message is not initialized,
+//! listing the unset required fields it finds by walking the fields that
+//! are set. A map entry whose message value is absent counts as that
+//! type's empty message, so protoc may warn without naming a field.
+//!
+//! Not implemented: MessageSet wire format (MessageSet items are read
+//! and written as plain groups); weak fields; text nesting beyond 500
+//! levels (protoc sets no limit and crashes somewhere past tens of
+//! thousands; what it writes past 100 it cannot read back); protoc's log
+//! line when it serializes a proto3 string that is not UTF-8 (it encodes
+//! the string anyway, and so do we, silently). Error messages are
+//! `String`s: a token that is not UTF-8 appears with replacement
+//! characters where protoc writes the raw bytes.
 
 mod decode;
 mod encode;
