@@ -184,11 +184,11 @@ macro_rules! flag_tests {
 
 flag_tests! {
     proto_path: ["proto-path", "proto-path-missing-dir", "proto-path-empty-dir", "proto-path-virtual", "proto-path-list", "input-outside-proto-path"];
-    encode: ["encode-blank-type", "encode-unknown-type", "encode-with-output", "encode-and-decode"];
-    deterministic_output: ["deterministic-without-encode"];
+    encode: ["encode-base", "encode-map", "encode-error", "encode-error-msvs", "encode-missing-required", "encode-blank-type", "encode-unknown-type", "encode-with-output", "encode-and-decode"];
+    deterministic_output: ["encode-deterministic", "deterministic-without-encode"];
     unsafe_allow_out_dir_escape: ["plugin-escape", "unsafe-allow-out-dir-escape"];
-    decode: ["decode-missing-value", "dependency-out-with-decode"];
-    decode_raw: ["decode-raw-with-inputs", "decode-raw-with-parameter"];
+    decode: ["decode-base", "decode-corrupt", "decode-missing-value", "dependency-out-with-decode"];
+    decode_raw: ["decode-raw", "decode-raw-with-inputs", "decode-raw-with-parameter"];
     descriptor_set_in: ["descriptor-set-in", "descriptor-set-in-input", "descriptor-set-in-import", "descriptor-set-in-only", "descriptor-set-in-missing", "descriptor-set-in-corrupt", "descriptor-set-in-twice", "descriptor-set-in-empty", "descriptor-set-in-with-dependency-out"];
     descriptor_set_out: ["descriptor-set-out", "descriptor-set-out-twice", "descriptor-set-out-empty"];
     include_imports: ["include-imports", "include-imports-without-output", "include-imports-twice"];

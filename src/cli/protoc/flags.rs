@@ -41,7 +41,7 @@ pub const FLAGS: &[Flag] = &[
     implemented("--version", "`libprotoc 35.1 (protoc-rs ...)`"),
     implemented("-h, --help", "protoc-rs's own help text"),
     implemented("--encode=MESSAGE_TYPE", "text format in, binary out"),
-    implemented("--deterministic_output", "with --encode; map entries are always written in key order"),
+    implemented("--deterministic_output", "with --encode, map entries in key order (without it, in the order of the text, as protoc)"),
     implemented("--unsafe_allow_out_dir_escape", "lets plugins write outside their output directory"),
     implemented("--decode=MESSAGE_TYPE", "binary in, text format out"),
     implemented("--decode_raw", "binary in, field numbers and values out"),

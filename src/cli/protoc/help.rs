@@ -37,8 +37,8 @@ For protoc-rs's own command line (rustc-style diagnostics, Rust code), run
   -h, --help                  Print this text and exit.
   --encode=MESSAGE_TYPE       Read a MESSAGE_TYPE in text format on standard
                               input; write it in binary on standard output.
-  --deterministic_output      With --encode: write map entries in a stable
-                              order (protoc-rs always does).
+  --deterministic_output      With --encode: write map entries sorted by key
+                              (otherwise in the order of the text).
   --unsafe_allow_out_dir_escape
                               Let plugins write files whose names contain
                               "..".

@@ -248,7 +248,12 @@ fn codec(invocation: &Invocation, set: Option<&pb::FileDescriptorSet>) -> u8 {
     };
     let output = match (invocation.mode, &pool) {
         (Mode::Encode, Some(pool)) => {
-            match textformat::encode(pool, &invocation.codec_type, &input) {
+            let encode = if invocation.deterministic_output {
+                textformat::encode_deterministic
+            } else {
+                textformat::encode
+            };
+            match encode(pool, &invocation.codec_type, &input) {
                 Ok(encoded) => {
                     for warning in &encoded.warnings {
                         eprintln!("{}", text_error_line(invocation.error_format, warning));
