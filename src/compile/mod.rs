@@ -421,14 +421,29 @@ fn read_disk(id: FileId, virtual_name: String, disk_path: String) -> Read {
             }
         }
         Err(err) => {
-            let error = RunError {
-                message: format!("cannot read `{disk_path}`: {err}"),
-                protoc: format!("{virtual_name}: {}", source_tree::os_error_text(&err)),
+            // protoc reports a file it cannot read at its name, and whoever
+            // imports it then sees an import that had errors.
+            let protoc = if err.kind() == std::io::ErrorKind::PermissionDenied {
+                format!("Read access is denied for file: {disk_path}")
+            } else {
+                source_tree::os_error_text(&err)
             };
+            let mut diagnostic = Diagnostic::error(
+                crate::diagnostics::Code::ImportNotFound,
+                id,
+                crate::source::Span::point(0),
+                format!("cannot read `{disk_path}`: {}", source_tree::os_error_text(&err)),
+            )
+            .protoc(protoc)
+            .protoc_path(virtual_name.clone())
+            .label("this file");
+            diagnostic.protoc_offset = None;
+            let mut parsed = syntax::parse(id, b"syntax = \"proto2\";");
+            parsed.diagnostics = vec![diagnostic];
             let source = SourceFile::new(virtual_name, Vec::new()).with_disk_path(disk_path);
             Read {
                 source,
-                parsed: Err(error),
+                parsed: Ok(parsed),
                 raw_options: Vec::new(),
             }
         }
