@@ -22,7 +22,7 @@ corpus=$(cd "${CORPUS:-../shared/corpus}" && pwd)
 out="$root/target/bench"
 mkdir -p "$out"
 command -v hyperfine >/dev/null || { echo "bench: needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
-cargo build --release --quiet --bin protoc-rs
+cargo build --release --quiet --features cli --bin protoc-rs
 cargo build --release --quiet -p xtask
 ours="$root/target/release/protoc-rs"
 xtask="$root/target/release/xtask"

@@ -9,7 +9,7 @@ corpus=$(cd "${CORPUS:-../shared/corpus}" && pwd)
 crate="$root/target/googleapis-mid-check"
 rm -rf "$crate/src"
 mkdir -p "$crate/src/generated"
-cargo build --release --quiet --bin protoc-rs
+cargo build --release --quiet --features cli --bin protoc-rs
 (cd "$corpus" && "$root/target/release/protoc-rs" compile -I googleapis -I protobuf \
   --rust-out "$crate/src/generated" --include-file mod.rs $(cat googleapis-mid.txt) 2>/dev/null)
 cat > "$crate/Cargo.toml" <<'TOML'

@@ -15,7 +15,7 @@ if [ ! -d "$corpus" ]; then
   exit 0
 fi
 
-cargo build --release --quiet --bin protoc-rs --example descriptor_diff
+cargo build --release --quiet --features cli --bin protoc-rs --example descriptor_diff
 bin=$PWD/target/release/protoc-rs
 diff_tool=$PWD/target/release/examples/descriptor_diff
 root=$PWD

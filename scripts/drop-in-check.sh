@@ -11,7 +11,7 @@
 # missing or extra file, or failed build or test.
 #
 # PROTOC_RS_BINARY: the protoc to test; without it, protoc-rs is built
-#   (cargo build --release --bin protoc-rs) and that binary is used.
+#   (cargo build --release --features cli --bin protoc-rs) and that binary is used.
 # --no-hide: build outside the namespace (any protoc stays visible); for
 #   testing this script itself with a wrapper around another protoc.
 # --goldens DIR: compare with DIR instead of fixtures/goldens/drop-in.
@@ -41,8 +41,8 @@ fail() {
 }
 
 if [ -z "$binary" ]; then
-  echo "== cargo build --release --bin protoc-rs"
-  (cd "$root" && cargo build --release --bin protoc-rs)
+  echo "== cargo build --release --features cli --bin protoc-rs"
+  (cd "$root" && cargo build --release --features cli --bin protoc-rs)
   binary=${CARGO_TARGET_DIR:-$root/target}/release/protoc-rs
 fi
 if [ ! -f "$binary" ] || [ ! -x "$binary" ]; then

@@ -16,7 +16,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 binary=${1:-}
 if [ -z "$binary" ]; then
-  cargo build --release --quiet --bin protoc-rs
+  cargo build --release --quiet --features cli --bin protoc-rs
   binary=${CARGO_TARGET_DIR:-$root/target}/release/protoc-rs
 fi
 binary=$(realpath -- "$binary")

@@ -210,7 +210,7 @@ impl Builder {
         let mut stderr = codespan_reporting::term::termcolor::StandardStream::stderr(
             codespan_reporting::term::termcolor::ColorChoice::Never,
         );
-        let _ = crate::cli::report(&mut stderr, &compilation, ErrorFormat::Human);
+        let _ = compile::report(&mut stderr, &compilation, ErrorFormat::Human);
         if compilation.has_errors() {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidData,

@@ -10,6 +10,7 @@
 
 pub mod builder;
 pub mod builtin;
+#[cfg(feature = "cli")]
 pub mod cli;
 pub mod codegen;
 pub mod compile;
@@ -19,6 +20,7 @@ pub mod pb;
 pub mod semantics;
 pub mod source;
 pub mod syntax;
+#[cfg(feature = "cli")]
 pub mod textformat;
 
 pub use builder::{configure, Builder};

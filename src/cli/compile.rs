@@ -11,9 +11,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream, WriteColor};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
-use crate::compile::{self, Compilation};
+use crate::compile::{self, report, Compilation};
 use crate::diagnostics::render::{self, ErrorFormat};
 
 const EXIT_INPUT_ERRORS: u8 = 1;
@@ -300,30 +300,4 @@ fn codegen_config(args: &CompileArgs) -> Result<crate::codegen::Config, String> 
     };
     config.validate()?;
     Ok(config)
-}
-
-/// Prints everything a run reported, in `format`.
-pub fn report(
-    out: &mut dyn WriteColor,
-    compilation: &Compilation,
-    format: ErrorFormat,
-) -> std::io::Result<()> {
-    for error in &compilation.run_errors {
-        match format {
-            ErrorFormat::Protoc => writeln!(out, "{}", error.protoc)?,
-            ErrorFormat::Human | ErrorFormat::Json => writeln!(out, "error: {}", error.message)?,
-        }
-    }
-    render::emit(out, &compilation.sources, &compilation.diagnostics, format)?;
-    if format == ErrorFormat::Human {
-        let errors = crate::diagnostics::error_count(&compilation.diagnostics);
-        if errors > 0 {
-            let plural = if errors == 1 { "" } else { "s" };
-            writeln!(
-                out,
-                "error: aborting due to {errors} previous error{plural}"
-            )?;
-        }
-    }
-    out.flush()
 }

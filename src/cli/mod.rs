@@ -13,7 +13,7 @@ use std::ffi::OsString;
 use std::path::Path;
 use std::process::ExitCode;
 
-pub use compile::{report, CompileArgs};
+pub use compile::CompileArgs;
 
 /// The binary's entry point.
 pub fn main() -> ExitCode {

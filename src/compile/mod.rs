@@ -17,6 +17,7 @@ use std::sync::OnceLock;
 
 use crate::builtin;
 use crate::descriptors;
+use crate::diagnostics::render::{self, ErrorFormat};
 use crate::diagnostics::Diagnostic;
 use crate::pb;
 use crate::semantics;
@@ -432,7 +433,10 @@ fn read_disk(id: FileId, virtual_name: String, disk_path: String) -> Read {
                 crate::diagnostics::Code::ImportNotFound,
                 id,
                 crate::source::Span::point(0),
-                format!("cannot read `{disk_path}`: {}", source_tree::os_error_text(&err)),
+                format!(
+                    "cannot read `{disk_path}`: {}",
+                    source_tree::os_error_text(&err)
+                ),
             )
             .protoc(protoc)
             .protoc_path(virtual_name.clone())
@@ -603,4 +607,30 @@ fn append_raw_options(analysis: &mut semantics::Analysis, file: FileId, raw: &[R
             retained.extend_from_slice(&options.bytes);
         }
     }
+}
+
+/// Prints everything a run reported, in `format`.
+pub fn report(
+    out: &mut dyn codespan_reporting::term::termcolor::WriteColor,
+    compilation: &Compilation,
+    format: ErrorFormat,
+) -> std::io::Result<()> {
+    for error in &compilation.run_errors {
+        match format {
+            ErrorFormat::Protoc => writeln!(out, "{}", error.protoc)?,
+            ErrorFormat::Human | ErrorFormat::Json => writeln!(out, "error: {}", error.message)?,
+        }
+    }
+    render::emit(out, &compilation.sources, &compilation.diagnostics, format)?;
+    if format == ErrorFormat::Human {
+        let errors = crate::diagnostics::error_count(&compilation.diagnostics);
+        if errors > 0 {
+            let plural = if errors == 1 { "" } else { "s" };
+            writeln!(
+                out,
+                "error: aborting due to {errors} previous error{plural}"
+            )?;
+        }
+    }
+    out.flush()
 }

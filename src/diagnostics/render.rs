@@ -8,13 +8,13 @@ use std::ops::Range;
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor::WriteColor};
-use serde::Serialize;
 
 use super::{Diagnostic, Label, Severity};
 use crate::source::{FileId, SourceMap, Span};
 
 /// The `--error-format` values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "cli", derive(clap::ValueEnum))]
 pub enum ErrorFormat {
     /// Rich diagnostics with source snippets, labels, notes and help.
     #[default]
@@ -174,75 +174,76 @@ impl<'a> Files<'a> for CodespanFiles<'a> {
     }
 }
 
-#[derive(Serialize)]
-struct JsonLabel<'a> {
-    file: &'a str,
-    line: u32,
-    column: u32,
-    end_line: u32,
-    end_column: u32,
-    message: &'a str,
+/// A JSON string literal.
+fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    code: &'a str,
-    severity: &'a str,
-    message: &'a str,
-    file: &'a str,
-    line: u32,
-    column: u32,
-    end: JsonPosition,
-    labels: Vec<JsonLabel<'a>>,
-    notes: &'a [String],
-    help: Option<&'a str>,
-    protoc: String,
-}
-
-#[derive(Serialize)]
-struct JsonPosition {
-    line: u32,
-    column: u32,
-}
-
-fn json_label<'a>(sources: &'a SourceMap, label: &'a Label) -> JsonLabel<'a> {
+/// A label as a JSON object; positions are 1-based, as protoc's.
+fn json_label(sources: &SourceMap, label: &Label) -> (String, [u32; 4], String) {
     let file = sources.get(label.file);
     let start = file.line_col(label.span.start);
     let end = file.line_col(label.span.end);
-    JsonLabel {
-        file: file.display_path(),
-        line: start.line + 1,
-        column: start.column + 1,
-        end_line: end.line + 1,
-        end_column: end.column + 1,
-        message: &label.message,
-    }
+    let position = [
+        start.line + 1,
+        start.column + 1,
+        end.line + 1,
+        end.column + 1,
+    ];
+    let object = format!(
+        "{{\"file\":{},\"line\":{},\"column\":{},\"end_line\":{},\"end_column\":{},\"message\":{}}}",
+        json_string(file.display_path()),
+        position[0],
+        position[1],
+        position[2],
+        position[3],
+        json_string(&label.message)
+    );
+    (file.display_path().to_owned(), position, object)
 }
 
 /// One diagnostic as a JSON object; positions are 1-based, as protoc's.
 pub fn json_line(sources: &SourceMap, diagnostic: &Diagnostic) -> String {
-    let primary = json_label(sources, &diagnostic.primary);
-    let mut labels = vec![];
-    labels.extend(diagnostic.secondary.iter().map(|l| json_label(sources, l)));
-    let json = JsonDiagnostic {
-        code: diagnostic.code.as_str(),
-        severity: match diagnostic.severity {
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        },
-        message: &diagnostic.message,
-        file: primary.file,
-        line: primary.line,
-        column: primary.column,
-        end: JsonPosition {
-            line: primary.end_line,
-            column: primary.end_column,
-        },
-        labels: std::iter::once(primary).chain(labels).collect(),
-        notes: &diagnostic.notes,
-        help: diagnostic.help.as_deref(),
-        protoc: protoc_line(sources, diagnostic),
+    let (file, position, primary) = json_label(sources, &diagnostic.primary);
+    let mut labels = vec![primary];
+    labels.extend(
+        diagnostic
+            .secondary
+            .iter()
+            .map(|l| json_label(sources, l).2),
+    );
+    let notes: Vec<String> = diagnostic.notes.iter().map(|n| json_string(n)).collect();
+    let severity = match diagnostic.severity {
+        Severity::Warning => "warning",
+        Severity::Error => "error",
     };
-    // Serializing plain structs of strings and integers cannot fail.
-    serde_json::to_string(&json).unwrap_or_default()
+    format!(
+        "{{\"code\":{},\"severity\":{},\"message\":{},\"file\":{},\"line\":{},\"column\":{},\"end\":{{\"line\":{},\"column\":{}}},\"labels\":[{}],\"notes\":[{}],\"help\":{},\"protoc\":{}}}",
+        json_string(diagnostic.code.as_str()),
+        json_string(severity),
+        json_string(&diagnostic.message),
+        json_string(&file),
+        position[0],
+        position[1],
+        position[2],
+        position[3],
+        labels.join(","),
+        notes.join(","),
+        diagnostic.help.as_deref().map_or("null".to_owned(), json_string),
+        json_string(&protoc_line(sources, diagnostic))
+    )
 }
