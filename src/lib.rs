@@ -8,6 +8,7 @@
 //! the stages, [`builder`] the `build.rs` helper. Every stage reports
 //! problems through [`diagnostics`].
 
+mod build;
 pub mod builder;
 pub mod builtin;
 #[cfg(feature = "cli")]
@@ -23,4 +24,5 @@ pub mod syntax;
 #[cfg(feature = "cli")]
 pub mod textformat;
 
+pub use build::{prost, tonic};
 pub use builder::{configure, Builder};

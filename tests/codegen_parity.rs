@@ -34,7 +34,12 @@ fn generated_code_matches_prost_build() {
             include_source_info: true,
             retain_options: false,
         });
-        let ours = codegen::generate(&set.file, &Config::default()).unwrap();
+        let ours = codegen::generate(
+            &set.file,
+            &Config::default(),
+            codegen::Services::Tonic(&codegen::TonicOptions::default()),
+        )
+        .unwrap();
         let mut expected: Vec<String> = std::fs::read_dir(goldens.join(&stem))
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

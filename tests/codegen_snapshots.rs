@@ -14,7 +14,12 @@ fn generated_rust() {
             inputs: vec![format!("fixtures/codegen/{name}")],
             ..Default::default()
         });
-        let files = compilation.rust_code(&Config::default()).unwrap();
+        let files = compilation
+            .rust_code(
+                &Config::default(),
+                protoc_rs::codegen::Services::Tonic(&protoc_rs::codegen::TonicOptions::default()),
+            )
+            .unwrap();
         let text: String = files
             .iter()
             .map(|f| format!("==> {}\n{}", f.name, f.content))

@@ -262,12 +262,25 @@ fn rust_files(
     compilation: &Compilation,
 ) -> Result<Vec<crate::codegen::GeneratedFile>, Failure> {
     let config = codegen_config(args).map_err(Failure::Usage)?;
+    let tonic = crate::codegen::TonicOptions {
+        build_server: !args.no_server,
+        build_client: !args.no_client,
+        ..Default::default()
+    };
+    let services = if tonic.build_client || tonic.build_server {
+        crate::codegen::Services::Tonic(&tonic)
+    } else {
+        crate::codegen::Services::None
+    };
     // Like prost-build, the code of every import too.
-    let mut files = compilation.rust_code(&config).map_err(Failure::Input)?;
+    let mut files = compilation
+        .rust_code(&config, services)
+        .map_err(Failure::Input)?;
     if let Some(name) = &args.include_file {
         let content = crate::codegen::include_file(&files);
         files.push(crate::codegen::GeneratedFile {
             name: name.clone(),
+            module: Vec::new(),
             content,
         });
     }
@@ -294,8 +307,6 @@ fn codegen_config(args: &CompileArgs) -> Result<crate::codegen::Config, String> 
             .collect::<Result<_, _>>()?,
         btree_map: args.btree_map.clone(),
         bytes: args.bytes.clone(),
-        build_server: !args.no_server,
-        build_client: !args.no_client,
         ..Default::default()
     };
     config.validate()?;

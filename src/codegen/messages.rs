@@ -9,17 +9,26 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
-use super::comments::{doc_lines, leading_lines};
+use super::comments::{comments, doc_lines};
 use super::graph::MessageGraph;
 use super::names::{strip_enum_prefix, to_snake, to_upper_camel};
-use super::services::{self, MethodModel, ServiceModel};
+use super::service_model::{Method, Service};
 use super::{Config, ExternPaths};
 use crate::pb::field_descriptor_proto::{Label, Type};
 use crate::pb::source_code_info::Location;
 use crate::pb::{
     DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
-    OneofDescriptorProto, ServiceDescriptorProto,
+    OneofDescriptorProto,
 };
+
+/// An options message as prost-types has it (unknown fields, such as
+/// custom options, are dropped, as prost-build's own decoding drops them).
+fn convert<M: prost::Message, T: prost::Message + Default>(options: &Option<M>) -> T {
+    options
+        .as_ref()
+        .and_then(|o| T::decode(o.encode_to_vec().as_slice()).ok())
+        .unwrap_or_default()
+}
 
 /// A Rust identifier, raw when it is written `r#...`.
 pub fn ident(name: &str) -> Ident {
@@ -68,22 +77,18 @@ impl<'a> SourceIndex<'a> {
     }
 }
 
-/// A top-level declaration of a file, in the order prost-build writes
-/// them: messages, enums, then services.
+/// A top-level message or enum of a file, in the order prost-build writes
+/// them: messages, then enums (services go to the service generator).
 #[derive(Clone, Copy, Debug)]
 pub enum Unit {
     Message(usize),
     Enum(usize),
-    Service(usize),
 }
 
 /// The declarations of `file` that generate code.
-pub fn units(file: &FileDescriptorProto, config: &Config) -> Vec<Unit> {
+pub fn units(file: &FileDescriptorProto) -> Vec<Unit> {
     let mut units: Vec<Unit> = (0..file.message_type.len()).map(Unit::Message).collect();
     units.extend((0..file.enum_type.len()).map(Unit::Enum));
-    if config.build_client || config.build_server {
-        units.extend((0..file.service.len()).map(Unit::Service));
-    }
     units
 }
 
@@ -138,7 +143,7 @@ impl<'a> FileGenerator<'a> {
         }
     }
 
-    /// The code of one top-level declaration of `file`.
+    /// The code of one top-level message or enum of `file`.
     pub fn unit(&mut self, file: &'a FileDescriptorProto, unit: Unit) -> TokenStream {
         match unit {
             Unit::Message(index) => {
@@ -149,63 +154,47 @@ impl<'a> FileGenerator<'a> {
                 self.path = vec![5, index as i32];
                 self.enumeration(&file.enum_type[index])
             }
-            Unit::Service(index) => {
-                self.path = vec![6, index as i32];
-                let model = self.service_model(&file.service[index]);
-                services::service(&model, self.config)
-            }
         }
     }
 
-    /// A service as tonic-build sees it: Rust names, leading comments,
-    /// and request and response types as the service modules name them.
-    fn service_model(&mut self, service: &ServiceDescriptorProto) -> ServiceModel {
-        let leading = |locations: &HashMap<Vec<i32>, &Location>, path: &Vec<i32>| {
-            locations.get(path).map_or(Vec::new(), |l| leading_lines(l))
+    /// The service at `index` of `file` as prost-build hands it to a
+    /// service generator: Rust names, comments, request and response types
+    /// as the package's module names them.
+    pub fn service(&mut self, file: &'a FileDescriptorProto, index: usize) -> Service {
+        let service = &file.service[index];
+        let cleanup = self.config.cleanup_markdown;
+        let comments_at = |locations: &HashMap<Vec<i32>, &Location>, path: &[i32]| {
+            locations
+                .get(path)
+                .map_or_else(Default::default, |l| comments(l, cleanup))
         };
-        let doc = leading(self.locations, &self.path);
+        self.path = vec![6, index as i32];
+        let service_comments = comments_at(self.locations, &self.path);
         let mut methods = Vec::new();
         for (index, method) in service.method.iter().enumerate() {
             self.path.extend([2, index as i32]);
-            let doc = leading(self.locations, &self.path);
+            let method_comments = comments_at(self.locations, &self.path);
             self.path.truncate(self.path.len() - 2);
-            methods.push(MethodModel {
+            methods.push(Method {
                 name: to_snake(method.name()),
                 proto_name: method.name().to_owned(),
-                doc,
-                deprecated: method
-                    .options
-                    .as_ref()
-                    .and_then(|o| o.known.deprecated)
-                    .unwrap_or(false),
-                input: self.service_type(method.input_type()),
-                output: self.service_type(method.output_type()),
+                comments: method_comments,
+                input_type: self.resolve_ident(method.input_type()),
+                output_type: self.resolve_ident(method.output_type()),
+                input_proto_type: method.input_type().to_owned(),
+                output_proto_type: method.output_type().to_owned(),
+                options: convert(&method.options),
                 client_streaming: method.client_streaming(),
                 server_streaming: method.server_streaming(),
             });
         }
-        let name = to_upper_camel(service.name());
-        let full_name = if self.package.is_empty() {
-            service.name().to_owned()
-        } else {
-            format!("{}.{}", self.package, service.name())
-        };
-        ServiceModel {
-            name,
-            full_name,
-            doc,
+        Service {
+            name: to_upper_camel(service.name()),
+            proto_name: service.name().to_owned(),
+            package: self.package.clone(),
+            comments: service_comments,
             methods,
-        }
-    }
-
-    /// tonic-build's path to a message from inside a service module:
-    /// extern paths as they are, `()` for `Empty`, the rest under `super`.
-    fn service_type(&self, proto_name: &str) -> TokenStream {
-        let resolved = self.resolve_ident(proto_name);
-        if resolved == "()" || resolved.starts_with("::") || resolved.starts_with("crate::") {
-            rust_type(&resolved)
-        } else {
-            rust_type(&format!("super::{resolved}"))
+            options: convert(&service.options),
         }
     }
 
@@ -252,7 +241,7 @@ impl<'a> FileGenerator<'a> {
             return TokenStream::new();
         }
         match self.locations.get(&self.path) {
-            Some(location) => docs(&doc_lines(location)),
+            Some(location) => docs(&doc_lines(location, self.config.cleanup_markdown)),
             None => TokenStream::new(),
         }
     }
@@ -385,10 +374,14 @@ impl<'a> FileGenerator<'a> {
             members.extend(self.oneof_field(name, &fq_name, message, oneof, oneof_members));
             self.path.truncate(self.path.len() - 2);
         }
+        let prost_path_attribute = self.prost_path_attribute();
+        let skip_debug = self.skip_debug(&fq_name);
         let mut out = quote! {
             #doc
             #attributes
             #[derive(Clone, #copy PartialEq, #eq #prost::Message)]
+            #prost_path_attribute
+            #skip_debug
             pub struct #struct_name {
                 #members
             }
@@ -419,7 +412,58 @@ impl<'a> FileGenerator<'a> {
                 }
             });
         }
+        if self.config.enable_type_names {
+            out.extend(self.type_name(name, &fq_name));
+        }
         out
+    }
+
+    /// `#[prost(prost_path = "...")]` when the prost path was configured.
+    fn prost_path_attribute(&self) -> TokenStream {
+        if !self.config.prost_path_attribute {
+            return TokenStream::new();
+        }
+        let path = self.config.prost_path.as_str();
+        quote!(#[prost(prost_path = #path)])
+    }
+
+    /// `#[prost(skip_debug)]` for the messages (and their oneofs) whose
+    /// `Debug` is left to the user.
+    fn skip_debug(&self, fq_message: &str) -> TokenStream {
+        if self.config.skips_debug(fq_message) {
+            quote!(#[prost(skip_debug)])
+        } else {
+            TokenStream::new()
+        }
+    }
+
+    /// prost-build's `impl Name` for a message (`enable_type_names`).
+    fn type_name(&self, name: &str, fq_name: &str) -> TokenStream {
+        let prost = rust_type(&self.config.prost_path);
+        let struct_name = ident(&to_upper_camel(name));
+        let package = self.package.as_str();
+        let mut full_name = self.package.trim_matches('.').to_owned();
+        if !self.package.is_empty() {
+            full_name.push('.');
+        }
+        full_name.push_str(&self.type_path.join("."));
+        if !self.type_path.is_empty() {
+            full_name.push('.');
+        }
+        full_name.push_str(name);
+        let type_url = format!("{}/{full_name}", self.config.type_name_domain(fq_name));
+        quote! {
+            impl #prost::Name for #struct_name {
+                const NAME: &'static str = #name;
+                const PACKAGE: &'static str = #package;
+                fn full_name() -> #prost::alloc::string::String {
+                    #full_name.into()
+                }
+                fn type_url() -> #prost::alloc::string::String {
+                    #type_url.into()
+                }
+            }
+        }
     }
 
     fn field(&self, fq_message: &str, field: &FieldDescriptorProto) -> TokenStream {
@@ -502,7 +546,11 @@ impl<'a> FileGenerator<'a> {
             Type::Enum => {
                 let value = to_upper_camel(default);
                 let enum_name = field.type_name().rsplit('.').next().unwrap_or_default();
-                strip_enum_prefix(&to_upper_camel(enum_name), &value)
+                if self.config.strip_enum_prefix {
+                    strip_enum_prefix(&to_upper_camel(enum_name), &value)
+                } else {
+                    value
+                }
             }
             _ => default.escape_default().to_string(),
         }
@@ -623,10 +671,14 @@ impl<'a> FileGenerator<'a> {
             });
         }
         let name = ident(&oneof_type_name(message, oneof));
+        let prost_path_attribute = self.prost_path_attribute();
+        let skip_debug = self.skip_debug(fq_message);
         quote! {
             #doc
             #attributes
             #[derive(Clone, #copy PartialEq, #eq #prost::Oneof)]
+            #prost_path_attribute
+            #skip_debug
             pub enum #name {
                 #variants
             }
@@ -643,7 +695,7 @@ impl<'a> FileGenerator<'a> {
         let mut attributes = self.config.type_attributes(&fq_name);
         attributes.extend(self.config.enum_attributes(&fq_name));
         let prost = rust_type(&self.config.prost_path);
-        let variants = enum_variants(&enum_name, e);
+        let variants = enum_variants(&enum_name, e, self.config.strip_enum_prefix);
         let variant_names: Vec<(String, &str, Vec<i32>)> = variants
             .iter()
             .map(|v| {
@@ -681,10 +733,13 @@ impl<'a> FileGenerator<'a> {
             quote!(#proto => Some(#allow Self::#name),)
         });
         let type_name = ident(&enum_name);
+        let debug = (!self.config.skips_debug(&fq_name)).then(|| quote!(Debug,));
+        let prost_path_attribute = self.prost_path_attribute();
         quote! {
             #doc
             #attributes
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #prost::Enumeration)]
+            #[derive(Clone, Copy, #debug PartialEq, Eq, Hash, PartialOrd, Ord, #prost::Enumeration)]
+            #prost_path_attribute
             #[repr(i32)]
             pub enum #type_name {
                 #body
@@ -831,8 +886,8 @@ struct Variant {
 }
 
 /// The enum's values without aliases (the first name of each number wins),
-/// named without the enum's prefix.
-fn enum_variants(enum_name: &str, e: &EnumDescriptorProto) -> Vec<Variant> {
+/// named without the enum's prefix unless `strip` is off.
+fn enum_variants(enum_name: &str, e: &EnumDescriptorProto, strip: bool) -> Vec<Variant> {
     let mut numbers = HashSet::default();
     e.value
         .iter()
@@ -841,7 +896,11 @@ fn enum_variants(enum_name: &str, e: &EnumDescriptorProto) -> Vec<Variant> {
         .map(|(index, v)| Variant {
             index,
             proto_name: v.name().to_owned(),
-            rust_name: strip_enum_prefix(enum_name, &to_upper_camel(v.name())),
+            rust_name: if strip {
+                strip_enum_prefix(enum_name, &to_upper_camel(v.name()))
+            } else {
+                to_upper_camel(v.name())
+            },
             number: v.number(),
             deprecated: v
                 .options

@@ -1,37 +1,238 @@
-//! gRPC services for tonic, as tonic-prost-build 0.14 writes them with its
-//! defaults: a `<service>_client` module with the client, and a
-//! `<service>_server` module with the trait to implement, its
-//! `<Service>Server` and the service name, for unary, server-streaming,
-//! client-streaming and bidirectional methods, with `tonic_prost::ProstCodec`.
+//! gRPC services for tonic, as tonic-prost-build 0.14 writes them: a
+//! `<service>_client` module with the client and a `<service>_server`
+//! module with the trait to implement, its `<Service>Server` and the
+//! service name, for unary, server-streaming, client-streaming and
+//! bidirectional methods. [`TonicGenerator`] is a [`ServiceGenerator`]
+//! like any other, taking prost-build's service model; its settings are
+//! tonic-prost-build's `Builder` options ([`TonicOptions`]).
 
-use proc_macro2::{Ident, Literal, TokenStream};
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::messages::ident;
+use super::service_model::{Method, Service, ServiceGenerator};
 
-/// One method, with everything the generated code names.
-pub struct MethodModel {
-    /// The method's name in Rust (`get_subjects`).
-    pub name: String,
-    /// The name in the .proto file (`GetSubjects`).
-    pub proto_name: String,
-    pub doc: Vec<String>,
-    pub deprecated: bool,
-    /// The request and response types as seen from the service modules.
-    pub input: TokenStream,
-    pub output: TokenStream,
-    pub client_streaming: bool,
-    pub server_streaming: bool,
+/// tonic-prost-build's service options, with its defaults.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TonicOptions {
+    pub build_client: bool,
+    pub build_server: bool,
+    /// Clients' `connect`, which needs tonic's transport.
+    pub build_transport: bool,
+    /// `(pattern, attribute)` for the `<service>_server` module, matched
+    /// against the package.
+    pub server_mod_attributes: Vec<(String, String)>,
+    /// For the `<Service>Server` struct, matched against `package.Service`.
+    pub server_attributes: Vec<(String, String)>,
+    /// For the server trait, matched against the service's Rust name.
+    pub trait_attributes: Vec<(String, String)>,
+    /// For the `<service>_client` module, matched against the package.
+    pub client_mod_attributes: Vec<(String, String)>,
+    /// For the `<Service>Client` struct, matched against `package.Service`.
+    pub client_attributes: Vec<(String, String)>,
+    /// The path from the service modules to the messages (`super`).
+    pub proto_path: String,
+    /// `bool`, `i32`, ... as request and response types are not paths
+    /// (`with_extended_rust_types`).
+    pub extended_rust_types: bool,
+    pub compile_well_known_types: bool,
+    /// Server trait methods take `self: Arc<Self>`.
+    pub use_arc_self: bool,
+    /// Server trait methods get bodies answering `unimplemented`.
+    pub generate_default_stubs: bool,
+    /// The codec type of every method.
+    pub codec_path: String,
+    /// `package.Service` and `package.Service.Method` names without doc
+    /// comments (exact names).
+    pub disable_comments: Vec<String>,
 }
 
-/// One service.
-pub struct ServiceModel {
-    /// The Rust name (`Demo`).
-    pub name: String,
+impl Default for TonicOptions {
+    fn default() -> TonicOptions {
+        TonicOptions {
+            build_client: true,
+            build_server: true,
+            build_transport: true,
+            server_mod_attributes: Vec::new(),
+            server_attributes: Vec::new(),
+            trait_attributes: Vec::new(),
+            client_mod_attributes: Vec::new(),
+            client_attributes: Vec::new(),
+            proto_path: "super".to_owned(),
+            extended_rust_types: false,
+            compile_well_known_types: false,
+            use_arc_self: false,
+            generate_default_stubs: false,
+            codec_path: "tonic_prost::ProstCodec".to_owned(),
+            disable_comments: Vec::new(),
+        }
+    }
+}
+
+impl TonicOptions {
+    /// Every attribute and path must be Rust; the error names the first
+    /// that is not (tonic-build would panic on it).
+    pub fn validate(&self) -> Result<(), String> {
+        let all = self
+            .server_mod_attributes
+            .iter()
+            .chain(&self.server_attributes)
+            .chain(&self.trait_attributes)
+            .chain(&self.client_mod_attributes)
+            .chain(&self.client_attributes);
+        for (pattern, attribute) in all {
+            if parse_attributes(attribute).is_none() {
+                return Err(format!(
+                    "attribute for `{pattern}` is not a Rust attribute: {attribute}"
+                ));
+            }
+        }
+        for (what, path) in [
+            ("codec path", &self.codec_path),
+            ("proto path", &self.proto_path),
+        ] {
+            if syn::parse_str::<syn::Path>(path).is_err() {
+                return Err(format!("the {what} `{path}` is not a Rust path"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The service generator tonic-prost-build installs.
+#[derive(Clone, Debug, Default)]
+pub struct TonicGenerator {
+    pub options: TonicOptions,
+}
+
+impl ServiceGenerator for TonicGenerator {
+    fn generate(&mut self, service: Service, buf: &mut String) {
+        let mut tokens = TokenStream::new();
+        let service = Model::new(&service, &self.options);
+        if self.options.build_client {
+            tokens.extend(client(&service, &self.options));
+        }
+        if self.options.build_server {
+            tokens.extend(server(&service, &self.options));
+        }
+        buf.push_str(&super::format(tokens));
+    }
+}
+
+/// A service with the names its code uses.
+struct Model<'a> {
+    service: &'a Service,
     /// `package.Service`, as routes spell it.
-    pub full_name: String,
-    pub doc: Vec<String>,
-    pub methods: Vec<MethodModel>,
+    full_name: String,
+    methods: Vec<MethodModel<'a>>,
+}
+
+struct MethodModel<'a> {
+    method: &'a Method,
+    input: TokenStream,
+    output: TokenStream,
+}
+
+impl<'a> Model<'a> {
+    fn new(service: &'a Service, options: &TonicOptions) -> Model<'a> {
+        let full_name = if service.package.is_empty() {
+            service.proto_name.clone()
+        } else {
+            format!("{}.{}", service.package, service.proto_name)
+        };
+        let methods = service
+            .methods
+            .iter()
+            .map(|method| MethodModel {
+                method,
+                input: message_type(&method.input_type, options),
+                output: message_type(&method.output_type, options),
+            })
+            .collect();
+        Model {
+            service,
+            full_name,
+            methods,
+        }
+    }
+
+    fn method_full_name(&self, method: &Method) -> String {
+        format!("{}.{}", self.full_name, method.proto_name)
+    }
+
+    fn route(&self, method: &Method) -> String {
+        format!("/{}/{}", self.full_name, method.proto_name)
+    }
+}
+
+/// tonic-prost-build's request and response types: a type that is not a
+/// path (`()`, and with extended types `bool`, `i32`, ...) or an absolute
+/// path as it is, anything else under the proto path.
+fn message_type(rust_type: &str, options: &TonicOptions) -> TokenStream {
+    const EXTENDED: &[&str] = &["()", "bool", "i32", "i64", "u32", "u64", "f32", "f64"];
+    let allowed: &[&str] = if options.extended_rust_types {
+        EXTENDED
+    } else {
+        &EXTENDED[..1]
+    };
+    let text = if rust_type.starts_with(".google.protobuf") && !options.compile_well_known_types {
+        match rust_type {
+            ".google.protobuf.Empty" => "()".to_owned(),
+            ".google.protobuf.Any" => "::prost_types::Any".to_owned(),
+            ".google.protobuf.StringValue" => "::prost::alloc::string::String".to_owned(),
+            other => format!(
+                "::prost_types::{}",
+                other.trim_start_matches(".google.protobuf.")
+            ),
+        }
+    } else if allowed.iter().any(|t| rust_type.ends_with(t))
+        || rust_type.starts_with("::")
+        || rust_type.starts_with("crate::")
+    {
+        rust_type.to_owned()
+    } else {
+        let path = rust_type.replace('.', "::");
+        format!("{}::{}", options.proto_path, path.trim_start_matches("::"))
+    };
+    text.parse().unwrap_or_default()
+}
+
+/// tonic-build's pattern match: `.` matches all, a leading `.` matches a
+/// prefix of segments, otherwise a suffix of segments.
+fn match_name(pattern: &str, path: &str) -> bool {
+    if pattern.is_empty() {
+        return false;
+    }
+    if pattern == "." || pattern == path {
+        return true;
+    }
+    let pattern_segments: Vec<&str> = pattern.split('.').collect();
+    let path_segments: Vec<&str> = path.split('.').collect();
+    if pattern_segments.len() > path_segments.len() {
+        return false;
+    }
+    if pattern.starts_with('.') {
+        pattern_segments[..] == path_segments[..pattern_segments.len()]
+    } else {
+        pattern_segments[..] == path_segments[path_segments.len() - pattern_segments.len()..]
+    }
+}
+
+/// The attributes an attribute string holds (several may share one), as
+/// tonic-build reads them.
+fn parse_attributes(attribute: &str) -> Option<Vec<syn::Attribute>> {
+    syn::parse_str::<syn::DeriveInput>(&format!("{attribute}\nstruct fake;"))
+        .ok()
+        .map(|input| input.attrs)
+}
+
+fn attributes(list: &[(String, String)], name: &str) -> TokenStream {
+    list.iter()
+        .filter(|(pattern, _)| match_name(pattern, name))
+        .filter_map(|(_, attribute)| parse_attributes(attribute))
+        .flatten()
+        .map(|attribute| quote!(#attribute))
+        .collect()
 }
 
 /// tonic-build's doc line: a leading space added when missing.
@@ -45,7 +246,11 @@ fn doc_line(line: &str) -> TokenStream {
     quote!(#[doc = #literal])
 }
 
-fn doc_lines(lines: &[String]) -> TokenStream {
+/// The doc comment of `name` unless its comments are disabled.
+fn docs(options: &TonicOptions, name: &str, lines: &[String]) -> TokenStream {
+    if options.disable_comments.iter().any(|d| d == name) {
+        return TokenStream::new();
+    }
     lines.iter().map(|l| doc_line(l)).collect()
 }
 
@@ -63,33 +268,24 @@ fn naive_snake_case(name: &str) -> String {
     out
 }
 
-/// The client and server modules of a service, as `config` asks.
-pub fn service(service: &ServiceModel, config: &super::Config) -> TokenStream {
-    let mut out = TokenStream::new();
-    if config.build_client {
-        out.extend(client(service, config.build_transport));
-    }
-    if config.build_server {
-        out.extend(server(service));
-    }
-    out
+fn codec(options: &TonicOptions) -> TokenStream {
+    options.codec_path.parse().unwrap_or_default()
 }
 
-fn route(service: &ServiceModel, method: &MethodModel) -> String {
-    format!("/{}/{}", service.full_name, method.proto_name)
-}
-
-fn client(service: &ServiceModel, build_transport: bool) -> TokenStream {
+fn client(model: &Model<'_>, options: &TonicOptions) -> TokenStream {
+    let service = model.service;
     let client = format_ident!("{}Client", service.name);
     let module = format_ident!("{}_client", naive_snake_case(&service.name));
-    let doc = doc_lines(&service.doc);
-    let methods: TokenStream = service
+    let doc = docs(options, &model.full_name, &service.comments.leading);
+    let mod_attributes = attributes(&options.client_mod_attributes, &service.package);
+    let struct_attributes = attributes(&options.client_attributes, &model.full_name);
+    let methods: TokenStream = model
         .methods
         .iter()
-        .map(|m| client_method(service, m))
+        .map(|m| client_method(model, m, options))
         .collect();
     // `connect` needs tonic's transport feature.
-    let connect = build_transport.then(|| {
+    let connect = options.build_transport.then(|| {
         quote! {
             impl #client<tonic::transport::Channel> {
                 /// Attempt to create a new client by connecting to a given endpoint.
@@ -106,6 +302,7 @@ fn client(service: &ServiceModel, build_transport: bool) -> TokenStream {
     });
     quote! {
         /// Generated client implementations.
+        #mod_attributes
         pub mod #module {
             #![allow(
                 unused_variables,
@@ -117,6 +314,7 @@ fn client(service: &ServiceModel, build_transport: bool) -> TokenStream {
             use tonic::codegen::*;
             use tonic::codegen::http::Uri;
             #doc
+            #struct_attributes
             #[derive(Debug, Clone)]
             pub struct #client<T> {
                 inner: tonic::client::Grpc<T>,
@@ -193,14 +391,20 @@ fn client(service: &ServiceModel, build_transport: bool) -> TokenStream {
     }
 }
 
-fn client_method(service: &ServiceModel, method: &MethodModel) -> TokenStream {
+fn client_method(model: &Model<'_>, m: &MethodModel<'_>, options: &TonicOptions) -> TokenStream {
+    let method = m.method;
     let name = ident(&method.name);
-    let doc = doc_lines(&method.doc);
-    let deprecated = method.deprecated.then(|| quote!(#[deprecated]));
-    let (input, output) = (&method.input, &method.output);
-    let route = route(service, method);
-    let service_name = service.full_name.as_str();
+    let doc = docs(
+        options,
+        &model.method_full_name(method),
+        &method.comments.leading,
+    );
+    let deprecated = method.options.deprecated().then(|| quote!(#[deprecated]));
+    let (input, output) = (&m.input, &m.output);
+    let route = model.route(method);
+    let service_name = model.full_name.as_str();
     let proto_name = method.proto_name.as_str();
+    let codec = codec(options);
     let request = if method.client_streaming {
         quote!(request: impl tonic::IntoStreamingRequest<Message = #input>)
     } else {
@@ -237,7 +441,7 @@ fn client_method(service: &ServiceModel, method: &MethodModel) -> TokenStream {
                         format!("Service was not ready: {}", e.into()),
                     )
                 })?;
-            let codec = tonic_prost::ProstCodec::default();
+            let codec = #codec::default();
             let path = http::uri::PathAndQuery::from_static(#route);
             let mut req = request.#into_request();
             req.extensions_mut().insert(GrpcMethod::new(#service_name, #proto_name));
@@ -246,25 +450,34 @@ fn client_method(service: &ServiceModel, method: &MethodModel) -> TokenStream {
     }
 }
 
-fn server(service: &ServiceModel) -> TokenStream {
+fn server(model: &Model<'_>, options: &TonicOptions) -> TokenStream {
+    let service = model.service;
     let server = format_ident!("{}Server", service.name);
     let service_trait = ident(&service.name);
     let module = format_ident!("{}_server", naive_snake_case(&service.name));
-    let doc = doc_lines(&service.doc);
+    let doc = docs(options, &model.full_name, &service.comments.leading);
+    let mod_attributes = attributes(&options.server_mod_attributes, &service.package);
+    let struct_attributes = attributes(&options.server_attributes, &model.full_name);
+    let trait_attributes = attributes(&options.trait_attributes, &service.name);
     let trait_doc = doc_line(&format!(
         " Generated trait containing gRPC methods that should be implemented for use with \
          {}Server.",
         service.name
     ));
-    let trait_methods: TokenStream = service.methods.iter().map(trait_method).collect();
-    let routes: TokenStream = service
+    let trait_methods: TokenStream = model
         .methods
         .iter()
-        .map(|m| server_route(service, &service_trait, m))
+        .map(|m| trait_method(model, m, options))
         .collect();
-    let service_name = service.full_name.as_str();
+    let routes: TokenStream = model
+        .methods
+        .iter()
+        .map(|m| server_route(model, &service_trait, m, options))
+        .collect();
+    let service_name = model.full_name.as_str();
     quote! {
         /// Generated server implementations.
+        #mod_attributes
         pub mod #module {
             #![allow(
                 unused_variables,
@@ -275,11 +488,13 @@ fn server(service: &ServiceModel) -> TokenStream {
             )]
             use tonic::codegen::*;
             #trait_doc
+            #trait_attributes
             #[async_trait]
             pub trait #service_trait: std::marker::Send + std::marker::Sync + 'static {
                 #trait_methods
             }
             #doc
+            #struct_attributes
             #[derive(Debug)]
             pub struct #server<T> {
                 inner: Arc<T>,
@@ -388,22 +603,49 @@ fn server(service: &ServiceModel) -> TokenStream {
     }
 }
 
-/// A method of the server trait; server-streaming methods also declare
-/// their stream type.
-fn trait_method(method: &MethodModel) -> TokenStream {
+/// A method of the server trait: a declaration, or with default stubs a
+/// body answering `unimplemented`; server-streaming declarations also
+/// declare their stream type.
+fn trait_method(model: &Model<'_>, m: &MethodModel<'_>, options: &TonicOptions) -> TokenStream {
+    let method = m.method;
     let name = ident(&method.name);
-    let doc = doc_lines(&method.doc);
-    let (input, output) = (&method.input, &method.output);
+    let doc = docs(
+        options,
+        &model.method_full_name(method),
+        &method.comments.leading,
+    );
+    let (input, output) = (&m.input, &m.output);
+    let receiver = if options.use_arc_self {
+        quote!(self: std::sync::Arc<Self>)
+    } else {
+        quote!(&self)
+    };
     let request = if method.client_streaming {
         quote!(tonic::Request<tonic::Streaming<#input>>)
     } else {
         quote!(tonic::Request<#input>)
     };
+    if options.generate_default_stubs {
+        let response = if method.server_streaming {
+            quote!(tonic::Response<BoxStream<#output>>)
+        } else {
+            quote!(tonic::Response<#output>)
+        };
+        return quote! {
+            #doc
+            async fn #name(
+                #receiver,
+                request: #request,
+            ) -> std::result::Result<#response, tonic::Status> {
+                Err(tonic::Status::unimplemented("Not yet implemented"))
+            }
+        };
+    }
     if !method.server_streaming {
         return quote! {
             #doc
             async fn #name(
-                &self,
+                #receiver,
                 request: #request,
             ) -> std::result::Result<tonic::Response<#output>, tonic::Status>;
         };
@@ -422,7 +664,7 @@ fn trait_method(method: &MethodModel) -> TokenStream {
             + 'static;
         #doc
         async fn #name(
-            &self,
+            #receiver,
             request: #request,
         ) -> std::result::Result<tonic::Response<Self::#stream>, tonic::Status>;
     }
@@ -431,14 +673,22 @@ fn trait_method(method: &MethodModel) -> TokenStream {
 /// One arm of the server's `call`: a service struct for the method, and
 /// the future that runs it with the server's settings.
 fn server_route(
-    service: &ServiceModel,
-    service_trait: &Ident,
-    method: &MethodModel,
+    model: &Model<'_>,
+    service_trait: &proc_macro2::Ident,
+    m: &MethodModel<'_>,
+    options: &TonicOptions,
 ) -> TokenStream {
-    let route = route(service, method);
+    let method = m.method;
+    let route = model.route(method);
     let name = ident(&method.name);
     let svc = format_ident!("{}Svc", method.proto_name);
-    let (input, output) = (&method.input, &method.output);
+    let (input, output) = (&m.input, &m.output);
+    let codec = codec(options);
+    let inner = if options.use_arc_self {
+        quote!(inner)
+    } else {
+        quote!(&inner)
+    };
     let request = if method.client_streaming {
         quote!(tonic::Request<tonic::Streaming<#input>>)
     } else {
@@ -451,10 +701,15 @@ fn server_route(
         (true, true) => (quote!(StreamingService), quote!(streaming)),
     };
     let stream_types = if method.server_streaming {
-        let stream = format_ident!("{}Stream", method.proto_name);
+        let stream = if options.generate_default_stubs {
+            quote!(BoxStream<#output>)
+        } else {
+            let stream = format_ident!("{}Stream", method.proto_name);
+            quote!(T::#stream)
+        };
         quote! {
             type Response = #output;
-            type ResponseStream = T::#stream;
+            type ResponseStream = #stream;
             type Future = BoxFuture<
                 tonic::Response<Self::ResponseStream>,
                 tonic::Status,
@@ -482,7 +737,7 @@ fn server_route(
                 ) -> Self::Future {
                     let inner = Arc::clone(&self.0);
                     let fut = async move {
-                        <T as #service_trait>::#name(&inner, request).await
+                        <T as #service_trait>::#name(#inner, request).await
                     };
                     Box::pin(fut)
                 }
@@ -494,7 +749,7 @@ fn server_route(
             let inner = self.inner.clone();
             let fut = async move {
                 let method = #svc(inner);
-                let codec = tonic_prost::ProstCodec::default();
+                let codec = #codec::default();
                 let mut grpc = tonic::server::Grpc::new(codec)
                     .apply_compression_config(
                         accept_compression_encodings,
@@ -509,5 +764,42 @@ fn server_route(
             };
             Box::pin(fut)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_as_tonic_build_matches_them() {
+        assert!(match_name(".", ".my.protos"));
+        assert!(match_name(".my", ".my.protos"));
+        assert!(match_name("Service", ".my.protos.Service"));
+        assert!(match_name("protos.Service", "my.protos.Service"));
+        assert!(!match_name(".m", ".my.protos"));
+        assert!(!match_name(".my", "my.protos"));
+        assert!(!match_name("service", ".my.protos.Service"));
+        assert!(!match_name("", "x"));
+    }
+
+    #[test]
+    fn request_types_as_tonic_prost_build_writes_them() {
+        let options = TonicOptions::default();
+        let text = |t: &str, o: &TonicOptions| message_type(t, o).to_string();
+        assert_eq!(text("HelloRequest", &options), "super :: HelloRequest");
+        assert_eq!(text("()", &options), "()");
+        assert_eq!(
+            text("::prost_types::Timestamp", &options),
+            ":: prost_types :: Timestamp"
+        );
+        assert_eq!(text("i32", &options), "super :: i32");
+        let extended = TonicOptions {
+            extended_rust_types: true,
+            proto_path: "crate::pb".into(),
+            ..TonicOptions::default()
+        };
+        assert_eq!(text("i32", &extended), "i32");
+        assert_eq!(text("a::B", &extended), "crate :: pb :: a :: B");
     }
 }

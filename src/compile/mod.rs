@@ -90,18 +90,24 @@ impl Compilation {
     pub fn rust_code(
         &self,
         config: &crate::codegen::Config,
+        services: crate::codegen::Services<'_>,
     ) -> Result<Vec<crate::codegen::GeneratedFile>, Vec<Diagnostic>> {
         let set = self.file_descriptor_set(descriptors::SetOptions {
             include_imports: true,
             include_source_info: true,
             retain_options: false,
         });
-        let code = crate::codegen::generate(&set.file, config)
-            .map_err(|errors| errors.iter().map(|e| self.codegen_diagnostic(e)).collect());
+        let code = crate::codegen::generate(&set.file, config, services)
+            .map_err(|errors| self.codegen_diagnostics(&errors));
         // Freeing every descriptor and location takes a while; nothing
         // waits for it. (If no thread can be made, the set is freed here.)
         let _ = std::thread::Builder::new().spawn(move || drop(set));
         code
+    }
+
+    /// Codegen errors as diagnostics on their .proto files.
+    pub fn codegen_diagnostics(&self, errors: &[crate::codegen::CodegenError]) -> Vec<Diagnostic> {
+        errors.iter().map(|e| self.codegen_diagnostic(e)).collect()
     }
 
     /// A codegen error as a diagnostic on its .proto file.

@@ -1,0 +1,37 @@
+// A tonic user's build script that sets most of the builder's options.
+use std::path::PathBuf;
+
+fn main() -> std::io::Result<()> {
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    tonic_prost_build::configure()
+        .build_client(true)
+        .build_server(true)
+        .build_transport(true)
+        .out_dir(&out_dir)
+        .file_descriptor_set_path(out_dir.join("library_descriptor.bin"))
+        .extern_path(".library.common", "crate::common")
+        .type_attribute(".library.v1.FindRequest", "#[derive(PartialOrd)]")
+        .message_attribute(".library.v1.Loan", "#[doc(alias = \"borrowing\")]")
+        .enum_attribute(".library.v1.Genre", "#[doc(alias = \"kind\")]")
+        .field_attribute(".library.v1.Book.title", "#[doc(alias = \"name\")]")
+        .boxed(".library.v1.Loan.book")
+        .btree_map(".library.v1.Book.tags")
+        .bytes(".library.v1.Book.cover")
+        .server_mod_attribute("library.v1", "#[doc(alias = \"shelf_server_module\")]")
+        .server_attribute("Shelf", "#[doc(alias = \"shelf_server\")]")
+        .trait_attribute("Shelf", "#[doc(alias = \"shelf_service\")]")
+        .client_mod_attribute("library.v1", "#[doc(alias = \"shelf_client_module\")]")
+        .client_attribute("Shelf", "#[doc(alias = \"shelf_client\")]")
+        .proto_path("super")
+        .codec_path("tonic_prost::ProstCodec")
+        .compile_well_known_types(false)
+        .with_extended_rust_types(true)
+        .emit_package(true)
+        .emit_rerun_if_changed(true)
+        .use_arc_self(true)
+        .generate_default_stubs(true)
+        .disable_comments(["library.v1.Shelf.Return"])
+        .skip_debug([".library.v1.Secret"])
+        .protoc_arg("--experimental_allow_proto3_optional")
+        .compile_protos(&["protos/library/v1/books.proto"], &["protos"])
+}
