@@ -1,31 +1,41 @@
 #!/usr/bin/env bash
-# Regenerates the Rust goldens: for every fixtures/codegen/*.proto, protoc 35
-# (python3 -m grpc_tools.protoc) writes its descriptor set with imports and
-# source info, and the real prost-build 0.14 (cargo run -p xtask --
-# prost-build) turns it into Rust, into fixtures/goldens/prost-build/<name>/.
-# tests/codegen_parity.rs compares protoc-rs's output with these files.
-# Needs: pip install grpcio-tools.
+# Regenerates the Rust goldens: for every fixtures/codegen/*.proto, the real
+# tonic-prost-build 0.14 (and prost-build 0.14 through it) is called as a
+# build script calls it, `configure().compile_protos(...)` with its defaults
+# (cargo run -p xtask -- prost-build), with $PROTOC pointing at protoc 35,
+# and writes fixtures/goldens/prost-build/<name>/. tests/codegen_parity.rs
+# compares protoc_rs::tonic's output with these files.
+# Needs: pip install grpcio-tools (protoc 35).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-protoc=(python3 -m grpc_tools.protoc)
+version=$(python3 -m grpc_tools.protoc --version)
+case "$version" in
+  "libprotoc 35."*) ;;
+  *) echo "expected protoc 35 from grpcio-tools, got: $version" >&2; exit 1 ;;
+esac
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
+# prost-build runs $PROTOC; this one is protoc 35.
+printf '#!/bin/sh\nexec python3 -m grpc_tools.protoc "$@"\n' > "$scratch/protoc"
+chmod +x "$scratch/protoc"
+export PROTOC=$scratch/protoc
+unset PROTOC_INCLUDE
+cargo build --quiet -p xtask
+xtask=$(realpath "${CARGO_TARGET_DIR:-target}/debug/xtask")
 for proto in fixtures/codegen/*.proto; do
   name=$(basename "$proto" .proto)
   out="fixtures/goldens/prost-build/$name"
   rm -rf "$out"
-  (cd fixtures/codegen && "${protoc[@]}" -I . --include_imports --include_source_info \
-    -o "$scratch/$name.pb" "$name.proto")
-  cargo run --quiet -p xtask -- prost-build "$scratch/$name.pb" "$out"
+  (cd fixtures/codegen && "$xtask" prost-build "$OLDPWD/$out" . -- "$name.proto")
 done
 
 # googleapis-mid: too large to commit, so one digest per generated file (its
 # content after the first line), which scripts/corpus-check.sh compares.
 corpus=${CORPUS:-../shared/corpus}
 if [ -d "$corpus" ]; then
-  (cd "$corpus" && "${protoc[@]}" -I googleapis -I protobuf --include_imports \
-    --include_source_info -o "$scratch/mid.pb" $(cat googleapis-mid.txt)) 2>/dev/null
-  cargo run --quiet -p xtask -- prost-build "$scratch/mid.pb" "$scratch/mid"
+  root=$PWD
+  (cd "$corpus" && "$xtask" prost-build "$scratch/mid" googleapis protobuf -- \
+    $(cat googleapis-mid.txt)) 2>/dev/null
   (cd "$scratch/mid" && for f in *.rs; do
     echo "$f $(tail -n +2 "$f" | sha256sum | cut -d' ' -f1)"
   done) > fixtures/goldens/prost-build/googleapis-mid.digests

@@ -44,7 +44,7 @@ impl Default for Builder {
 
 impl Builder {
     pub fn new() -> Builder {
-        let mut settings = Settings::new(codegen::Config::default());
+        let mut settings = Settings::new(codegen::Config::rust_out());
         settings.emit_rerun_if_changed = true;
         Builder {
             settings,

@@ -294,21 +294,17 @@ fn codegen_config(args: &CompileArgs) -> Result<crate::codegen::Config, String> 
             .map(|(a, b)| (a.to_owned(), b.to_owned()))
             .ok_or_else(|| format!("--{flag} wants PATH=VALUE, got `{text}`"))
     };
-    let config = crate::codegen::Config {
-        extern_paths: args
-            .extern_path
-            .iter()
-            .map(|t| pair("extern-path", t))
-            .collect::<Result<_, _>>()?,
-        type_attributes: args
-            .type_attribute
-            .iter()
-            .map(|t| pair("type-attribute", t))
-            .collect::<Result<_, _>>()?,
-        btree_map: args.btree_map.clone(),
-        bytes: args.bytes.clone(),
-        ..Default::default()
-    };
+    let mut config = crate::codegen::Config::rust_out();
+    config.extern_paths = args
+        .extern_path
+        .iter()
+        .map(|t| pair("extern-path", t))
+        .collect::<Result<_, _>>()?;
+    for text in &args.type_attribute {
+        config.type_attributes.push(pair("type-attribute", text)?);
+    }
+    config.btree_map = args.btree_map.clone();
+    config.bytes = args.bytes.clone();
     config.validate()?;
     Ok(config)
 }

@@ -205,6 +205,16 @@ fn path_matches(pattern: &str, fq_name: &str) -> bool {
 }
 
 impl Config {
+    /// What `protoc-rs compile --rust-out` and `protoc_rs::configure()`
+    /// generate: tonic-prost-build's `compile_protos`, whose every type is
+    /// `#[allow(clippy::all)]`, under protoc-rs's own first line.
+    pub fn rust_out() -> Config {
+        Config {
+            type_attributes: vec![(".".to_owned(), "#[allow(clippy::all)]".to_owned())],
+            ..Config::default()
+        }
+    }
+
     /// Every configured attribute must be Rust tokens; the error names the
     /// first that is not.
     pub fn validate(&self) -> Result<(), String> {

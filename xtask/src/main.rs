@@ -7,12 +7,13 @@
 //! `edition`, no `features`), so protoc-rs generates its own, the same way
 //! prost-types does.
 //!
-//! `cargo run -p xtask -- prost-build FDS OUT` runs the real
-//! tonic-prost-build 0.14 (and through it prost-build 0.14), with their
-//! default settings, over a FileDescriptorSet written by protoc: the oracle
-//! for protoc-rs's Rust code (see scripts/regen-rust-goldens.sh). With
-//! tonic-prost-build's defaults, prost-build's `cleanup-markdown` feature is
-//! on, as in any project that uses both.
+//! `cargo run -p xtask -- prost-build OUT INCLUDE... -- PROTO...` runs the
+//! real tonic-prost-build 0.14 (and through it prost-build 0.14) the way a
+//! build script does, `configure().compile_protos(protos, includes)` with
+//! its defaults, protoc being whatever `$PROTOC` names: the oracle for
+//! protoc-rs's Rust code (see scripts/regen-rust-goldens.sh, which points
+//! `$PROTOC` at protoc 35). With tonic-prost-build's defaults, prost-build's
+//! `cleanup-markdown` feature is on, as in any project that uses it.
 
 use std::path::Path;
 
@@ -24,13 +25,15 @@ fn main() {
         Some("gen-descriptor-types") if args.len() == 4 => {
             gen_descriptor_types(Path::new(&args[2]), Path::new(&args[3]))
         }
-        Some("prost-build") if args.len() == 4 => {
-            prost_build_oracle(Path::new(&args[2]), Path::new(&args[3]))
+        Some("prost-build") if args.len() >= 5 && args[3..].contains(&"--".to_owned()) => {
+            let rest = &args[3..];
+            let split = rest.iter().position(|a| a == "--").unwrap_or(rest.len());
+            prost_build_oracle(Path::new(&args[2]), &rest[..split], &rest[split + 1..])
         }
         _ => {
             eprintln!(
                 "usage: xtask gen-descriptor-types FILE_DESCRIPTOR_SET OUT_DIR\n       \
-                 xtask prost-build FILE_DESCRIPTOR_SET OUT_DIR"
+                 xtask prost-build OUT_DIR INCLUDE... -- PROTO..."
             );
             std::process::exit(2);
         }
@@ -121,14 +124,12 @@ fn gen_descriptor_types(fds_path: &Path, out_dir: &Path) {
         .expect("generate");
 }
 
-/// tonic-prost-build 0.14 with its defaults, as a project's build.rs would
-/// run it on protoc's output.
-fn prost_build_oracle(fds_path: &Path, out_dir: &Path) {
-    let bytes = std::fs::read(fds_path).expect("read the descriptor set");
-    let fds = prost_types::FileDescriptorSet::decode(bytes.as_slice()).expect("decode");
+/// tonic-prost-build 0.14 with its defaults, called as a project's
+/// build.rs calls it.
+fn prost_build_oracle(out_dir: &Path, includes: &[String], protos: &[String]) {
     std::fs::create_dir_all(out_dir).expect("create the output directory");
     tonic_prost_build::configure()
         .out_dir(out_dir)
-        .compile_fds(fds)
+        .compile_protos(protos, includes)
         .expect("tonic-prost-build");
 }
