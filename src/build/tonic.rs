@@ -50,6 +50,26 @@ pub struct Builder {
 pub(crate) static USED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// A builder with tonic-prost-build's defaults.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("protoc-rs-tonic-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("out")).unwrap();
+/// std::fs::write(
+///     dir.join("hello.proto"),
+///     "syntax = \"proto3\";\npackage hello;\n\
+///      message Ping {}\nservice Greeter { rpc Say(Ping) returns (Ping); }\n",
+/// )
+/// .unwrap();
+/// protoc_rs::tonic::configure()
+///     .build_client(false)
+///     .out_dir(dir.join("out"))
+///     .compile_protos(&[dir.join("hello.proto")], &[dir.clone()])
+///     .unwrap();
+/// let code = std::fs::read_to_string(dir.join("out/hello.rs")).unwrap();
+/// assert!(code.contains("pub mod greeter_server") && !code.contains("greeter_client"));
+/// assert!(code.contains("#[allow(clippy::all)]"));
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 pub fn configure() -> Builder {
     USED.store(true, std::sync::atomic::Ordering::Relaxed);
     Builder {
@@ -72,7 +92,19 @@ pub fn configure() -> Builder {
     }
 }
 
-/// Compiles one `.proto` file, its directory the include path.
+/// Compiles one `.proto` file, its directory the include path, into
+/// `$OUT_DIR`.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("protoc-rs-one-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("out")).unwrap();
+/// std::fs::write(dir.join("echo.proto"), "syntax = \"proto3\";\npackage echo;\nmessage Echo {}\n")
+///     .unwrap();
+/// std::env::set_var("OUT_DIR", dir.join("out")); // cargo sets it for build.rs
+/// protoc_rs::tonic::compile_protos(dir.join("echo.proto")).unwrap();
+/// assert!(dir.join("out/echo.rs").is_file());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 pub fn compile_protos(proto: impl AsRef<Path>) -> io::Result<()> {
     let proto = proto.as_ref();
     let Some(dir) = proto.parent() else {
@@ -84,7 +116,33 @@ pub fn compile_protos(proto: impl AsRef<Path>) -> io::Result<()> {
     configure().compile_protos(&[proto], &[dir])
 }
 
-/// Generates the code of a descriptor set.
+/// Generates the code of a descriptor set into `$OUT_DIR`.
+///
+/// ```
+/// use prost_types::{FileDescriptorProto, FileDescriptorSet};
+/// let out = std::env::temp_dir().join(format!("protoc-rs-tfds-{}", std::process::id()));
+/// std::fs::create_dir_all(&out).unwrap();
+/// std::env::set_var("OUT_DIR", &out);
+/// let set = FileDescriptorSet {
+///     file: vec![FileDescriptorProto {
+///         name: Some("e.proto".into()),
+///         package: Some("e".into()),
+///         enum_type: vec![prost_types::EnumDescriptorProto {
+///             name: Some("Kind".into()),
+///             value: vec![prost_types::EnumValueDescriptorProto {
+///                 name: Some("KIND_UNSPECIFIED".into()),
+///                 number: Some(0),
+///                 ..Default::default()
+///             }],
+///             ..Default::default()
+///         }],
+///         ..Default::default()
+///     }],
+/// };
+/// protoc_rs::tonic::compile_fds(set).unwrap();
+/// assert!(std::fs::read_to_string(out.join("e.rs")).unwrap().contains("pub enum Kind"));
+/// # std::fs::remove_dir_all(&out).unwrap();
+/// ```
 pub fn compile_fds(fds: FileDescriptorSet) -> io::Result<()> {
     configure().compile_fds(fds)
 }
