@@ -26,7 +26,7 @@ fn run_scenario(name: &str, out: &Path) -> std::io::Result<()> {
         "tonic" => protoc_rs::tonic::configure()
             .out_dir(out)
             .emit_rerun_if_changed(true)
-            .compile_protos(&[work.join("uses.proto")], &[work.clone()]),
+            .compile_protos(&[work.join("uses.proto")], std::slice::from_ref(&work)),
         "prost" => {
             let mut config = protoc_rs::prost::Config::new();
             config.out_dir(out);
@@ -34,10 +34,10 @@ fn run_scenario(name: &str, out: &Path) -> std::io::Result<()> {
         }
         "builder" => protoc_rs::configure()
             .out_dir(out)
-            .compile_protos(&[work.join("option-import.proto")], &[work.clone()]),
+            .compile_protos(&[work.join("option-import.proto")], std::slice::from_ref(&work)),
         "broken" => protoc_rs::tonic::configure()
             .out_dir(out)
-            .compile_protos(&[work.join("broken.proto")], &[work.clone()]),
+            .compile_protos(&[work.join("broken.proto")], std::slice::from_ref(&work)),
         other => panic!("no scenario {other}"),
     }
 }
