@@ -56,8 +56,12 @@ fn child_scenario() {
 
 /// Runs a scenario in a child and returns its `cargo:` lines and result.
 fn scenario(name: &str) -> (Vec<String>, String) {
+    // Tests run in parallel and may run the same scenario: a directory of
+    // each call's own.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let out = std::env::temp_dir().join(format!(
-        "protoc-rs-cargo-lines-{}-{name}",
+        "protoc-rs-cargo-lines-{}-{name}-{call}",
         std::process::id()
     ));
     std::fs::create_dir_all(&out).unwrap();
