@@ -403,10 +403,9 @@ pub fn generate_modules(
     config: &Config,
     mut services: Services<'_>,
 ) -> Result<Vec<GeneratedFile>, Vec<CodegenError>> {
-    use rayon::prelude::*;
     let graph = MessageGraph::new(files);
     let externs = ExternPaths::new(config);
-    let indexes: Vec<SourceIndex<'_>> = files.par_iter().map(SourceIndex::new).collect();
+    let indexes: Vec<SourceIndex<'_>> = crate::par::map_ref(files, SourceIndex::new);
     // Every message and enum, each generated and formatted on its own
     // thread (token trees cannot move between threads); a package's text is
     // its declarations' texts in order, as prettyplease prints a file one
@@ -416,20 +415,16 @@ pub fn generate_modules(
         .enumerate()
         .flat_map(|(i, file)| units(file).into_iter().map(move |unit| (i, unit)))
         .collect();
-    let pieces: Vec<(usize, String, Vec<CodegenError>)> = work
-        .into_par_iter()
-        .map(|(i, unit)| {
-            let mut generator =
-                FileGenerator::new(config, &externs, &graph, &files[i], &indexes[i]);
-            let tokens = generator.unit(&files[i], unit);
-            let text = if tokens.is_empty() || !generator.errors.is_empty() {
-                String::new()
-            } else {
-                format(tokens)
-            };
-            (i, text, generator.errors)
-        })
-        .collect();
+    let pieces: Vec<(usize, String, Vec<CodegenError>)> = crate::par::map(work, |(i, unit)| {
+        let mut generator = FileGenerator::new(config, &externs, &graph, &files[i], &indexes[i]);
+        let tokens = generator.unit(&files[i], unit);
+        let text = if tokens.is_empty() || !generator.errors.is_empty() {
+            String::new()
+        } else {
+            format(tokens)
+        };
+        (i, text, generator.errors)
+    });
     let errors: Vec<CodegenError> = pieces.iter().flat_map(|(_, _, e)| e.clone()).collect();
     if !errors.is_empty() {
         return Err(errors);

@@ -8,10 +8,6 @@
 //! service, then `finalize` per file and `finalize_package` per package,
 //! in prost-build's order.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
 /// Writes code for the services of a `.proto` file, as text appended to the
 /// package's Rust file (prost-build's `ServiceGenerator`).
 pub trait ServiceGenerator {
@@ -111,22 +107,127 @@ pub struct Method {
 /// escaped so rustdoc does not take them for links, and a space after
 /// `///` unless the line has exactly one already.
 pub(crate) fn sanitize_line(line: &str) -> String {
-    static URL: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"https?://[^\s)]+").unwrap());
-    static BRACKETS: LazyLock<Regex> =
-        LazyLock::new(|| Regex::new(r"(^|[^\]\\])\[(([^\]]*[^\\])?)\]([^(\[]|$)").unwrap());
-    // Most lines have neither a URL nor a bracket: no regex for them.
-    let mut s = if line.contains("http") {
-        URL.replace_all(line, r"<$0>").into_owned()
-    } else {
-        line.to_owned()
-    };
+    let mut s = wrap_urls(line);
     if s.contains('[') {
-        s = BRACKETS.replace_all(&s, r"$1\[$2\]$4").into_owned();
+        s = escape_brackets(&s);
     }
     if should_indent(&s) {
         s.insert(0, ' ');
     }
     s
+}
+
+/// prost-build's `https?://[^\s)]+` replaced by `<$0>`: each URL, up to
+/// whitespace or `)`, in angle brackets.
+fn wrap_urls(line: &str) -> String {
+    if !line.contains("http") {
+        return line.to_owned();
+    }
+    let mut out = String::with_capacity(line.len() + 4);
+    let mut rest = line;
+    while let Some(at) = rest.find("http") {
+        let after = &rest[at + 4..];
+        let scheme = if after.starts_with("s://") {
+            8
+        } else if after.starts_with("://") {
+            7
+        } else {
+            0
+        };
+        let url_len = if scheme == 0 {
+            0
+        } else {
+            let tail = &rest[at + scheme..];
+            let end = tail
+                .find(|c: char| c.is_whitespace() || c == ')')
+                .unwrap_or(tail.len());
+            if end == 0 {
+                0
+            } else {
+                scheme + end
+            }
+        };
+        if url_len == 0 {
+            out.push_str(&rest[..at + 4]);
+            rest = &rest[at + 4..];
+            continue;
+        }
+        out.push_str(&rest[..at]);
+        out.push('<');
+        out.push_str(&rest[at..at + url_len]);
+        out.push('>');
+        rest = &rest[at + url_len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// prost-build's `(^|[^\]\\])\[(([^\]]*[^\\])?)\]([^(\[]|$)` replaced by
+/// `$1\[$2\]$4`, match for match as the regex finds them (leftmost first,
+/// the search resuming after each match, which takes the character after
+/// the `]`): a `[...]` not followed by `(` or `[`, not preceded by `]` or a
+/// backslash, and not ending in a backslash, gets its brackets escaped.
+fn escape_brackets(line: &str) -> String {
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let n = chars.len();
+    // A match whose `[` is at char index `open`: the index of its `]` and
+    // the char index where the match ends. The inside is either empty or a
+    // run of non-`]` characters then one that is not a backslash (which may
+    // be a `]`); the regex prefers the longest inside, then shorter ones,
+    // until what follows the `]` fits.
+    let from_bracket = |open: usize| -> Option<(usize, usize)> {
+        if chars.get(open).map(|c| c.1) != Some('[') {
+            return None;
+        }
+        let run_end = (open + 1..n).find(|&i| chars[i].1 == ']')?;
+        let mut closes = Vec::with_capacity(3);
+        if chars.get(run_end + 1).map(|c| c.1) == Some(']') {
+            closes.push(run_end + 1);
+        }
+        if run_end > open + 1 && chars[run_end - 1].1 != '\\' {
+            closes.push(run_end);
+        }
+        if run_end == open + 1 {
+            closes.push(run_end);
+        }
+        closes
+            .into_iter()
+            .find_map(|close| match chars.get(close + 1).map(|c| c.1) {
+                None => Some((close, close + 1)),
+                Some('(' | '[') => None,
+                Some(_) => Some((close, close + 2)),
+            })
+    };
+    let mut out = String::with_capacity(line.len() + 4);
+    let mut copied = 0; // chars copied so far
+    let mut start = 0;
+    while start < n {
+        let found = if start == 0 {
+            from_bracket(0).map(|m| (0, m))
+        } else {
+            None
+        }
+        .or_else(|| {
+            let c = chars[start].1;
+            (c != ']' && c != '\\')
+                .then(|| from_bracket(start + 1).map(|m| (start + 1, m)))
+                .flatten()
+        });
+        let Some((open, (close, end))) = found else {
+            start += 1;
+            continue;
+        };
+        let byte = |i: usize| chars.get(i).map_or(line.len(), |c| c.0);
+        out.push_str(&line[byte(copied)..byte(open)]);
+        out.push_str("\\[");
+        out.push_str(&line[byte(open + 1)..byte(close)]);
+        out.push_str("\\]");
+        out.push_str(&line[byte(close + 1)..byte(end)]);
+        copied = end;
+        start = end;
+    }
+    out.push_str(&line[chars.get(copied).map_or(line.len(), |c| c.0)..]);
+    out
 }
 
 /// A non-empty line that does not start with exactly one space.
@@ -152,6 +253,44 @@ mod tests {
         assert_eq!(sanitize_line("no space"), " no space");
         assert_eq!(sanitize_line("  two"), "   two");
         assert_eq!(sanitize_line(""), "");
+    }
+
+    #[test]
+    fn brackets_are_escaped_match_for_match_as_the_regex_does() {
+        assert_eq!(escape_brackets("[a][b]"), "[a][b]");
+        assert_eq!(escape_brackets("a [b] [c] d"), "a \\[b\\] [c] d");
+        assert_eq!(escape_brackets("[x]"), "\\[x\\]");
+        assert_eq!(escape_brackets("a\\[x] ]y[z]"), "a\\[x] ]y\\[z\\]");
+        assert_eq!(escape_brackets("[a\\]b"), "[a\\]b");
+        assert_eq!(escape_brackets("[]"), "\\[\\]");
+        assert_eq!(escape_brackets("é[ü]€"), "é\\[ü\\]€");
+    }
+
+    proptest::proptest! {
+        /// The hand-written matching equals prost-build's regexes on any
+        /// line made of the characters that matter.
+        #[test]
+        fn sanitizing_equals_prost_builds_regexes(
+            line in "[\\[\\]\\\\()a é:/hts]{0,24}"
+        ) {
+            let url = regex::Regex::new(r"https?://[^\s)]+").unwrap();
+            let brackets =
+                regex::Regex::new(r"(^|[^\]\\])\[(([^\]]*[^\\])?)\]([^(\[]|$)").unwrap();
+            let with_urls = url.replace_all(&line, r"<$0>").into_owned();
+            proptest::prop_assert_eq!(wrap_urls(&line), with_urls.clone());
+            let escaped = brackets.replace_all(&with_urls, r"$1\[$2\]$4").into_owned();
+            proptest::prop_assert_eq!(escape_brackets(&with_urls), escaped);
+        }
+    }
+
+    #[test]
+    fn urls_are_wrapped_as_the_regex_does() {
+        assert_eq!(
+            wrap_urls("see http://a.b/c) and https://x"),
+            "see <http://a.b/c>) and <https://x>"
+        );
+        assert_eq!(wrap_urls("http:// no"), "http:// no");
+        assert_eq!(wrap_urls("httphttp://x"), "http<http://x>");
     }
 
     #[test]

@@ -11,8 +11,6 @@ pub mod source_tree;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use rayon::prelude::*;
-
 use std::sync::OnceLock;
 
 use crate::builtin;
@@ -402,18 +400,15 @@ fn read_and_parse<'s>(
     files: Vec<(String, Location<'s>)>,
     universe: &(dyn Fn() -> &'s Universe<'s> + Sync),
 ) -> Vec<Read> {
-    files
-        .into_par_iter()
-        .enumerate()
-        .map(|(index, (virtual_name, location))| {
-            let id = FileId(first_id + index as u32);
-            match location {
-                Location::Disk(disk_path) => read_disk(id, virtual_name, disk_path),
-                Location::Builtin(file) => print_descriptor(id, file, None, universe()),
-                Location::Set(file, set) => print_descriptor(id, file, Some(set), universe()),
-            }
-        })
-        .collect()
+    let indexed: Vec<(usize, (String, Location<'s>))> = files.into_iter().enumerate().collect();
+    crate::par::map(indexed, |(index, (virtual_name, location))| {
+        let id = FileId(first_id + index as u32);
+        match location {
+            Location::Disk(disk_path) => read_disk(id, virtual_name, disk_path),
+            Location::Builtin(file) => print_descriptor(id, file, None, universe()),
+            Location::Set(file, set) => print_descriptor(id, file, Some(set), universe()),
+        }
+    })
 }
 
 fn read_disk(id: FileId, virtual_name: String, disk_path: String) -> Read {

@@ -76,16 +76,12 @@ pub fn encode_set(
     analysis: &Analysis,
     options: SetOptions,
 ) -> Vec<u8> {
-    use rayon::prelude::*;
-    let pieces: Vec<Vec<u8>> = files
-        .par_iter()
-        .map(|&(id, ast)| {
-            let file = build_file(sources, id, ast, analysis, options);
-            let mut bytes = Vec::new();
-            prost::encoding::message::encode(1, &file, &mut bytes);
-            bytes
-        })
-        .collect();
+    let pieces: Vec<Vec<u8>> = crate::par::map_ref(files, |&(id, ast)| {
+        let file = build_file(sources, id, ast, analysis, options);
+        let mut bytes = Vec::new();
+        prost::encoding::message::encode(1, &file, &mut bytes);
+        bytes
+    });
     let mut out = Vec::with_capacity(pieces.iter().map(Vec::len).sum());
     for piece in pieces {
         out.extend_from_slice(&piece);
@@ -100,12 +96,10 @@ pub fn build_set(
     analysis: &Analysis,
     options: SetOptions,
 ) -> pb::FileDescriptorSet {
-    use rayon::prelude::*;
     pb::FileDescriptorSet {
-        file: files
-            .par_iter()
-            .map(|&(id, ast)| build_file(sources, id, ast, analysis, options))
-            .collect(),
+        file: crate::par::map_ref(files, |&(id, ast)| {
+            build_file(sources, id, ast, analysis, options)
+        }),
     }
 }
 

@@ -141,7 +141,7 @@ impl Edition {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct File {
     pub syntax_decl: Option<SyntaxDecl>,
     pub items: Vec<Item>,
@@ -162,7 +162,7 @@ impl File {
 }
 
 /// `syntax = "proto3";` or `edition = "2023";`
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct SyntaxDecl {
     pub keyword: Ident,
     pub value: StrLit,
@@ -171,7 +171,7 @@ pub struct SyntaxDecl {
     pub comments: Comments,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum Item {
     Package(Package),
     Import(Import),
@@ -182,7 +182,7 @@ pub enum Item {
     Extend(Extend),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Package {
     pub name: FullIdent,
     pub span: Span,
@@ -198,7 +198,7 @@ pub enum ImportKind {
     Option,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Import {
     pub kind: ImportKind,
     /// The span of `public`, `weak` or `option`.
@@ -217,7 +217,7 @@ pub enum Visibility {
 
 /// An option statement, `option (a.b).c = 1;`, or one option of a
 /// bracketed list, `[deprecated = true]`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct OptionDecl {
     pub name: OptionName,
     pub value: OptionValue,
@@ -225,13 +225,13 @@ pub struct OptionDecl {
     pub comments: Comments,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct OptionName {
     pub parts: Vec<OptionNamePart>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum OptionNamePart {
     /// A plain field name, e.g. `deprecated` or `features`.
     Field(Ident),
@@ -239,14 +239,14 @@ pub enum OptionNamePart {
     Extension(FullIdent, Span),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct OptionValue {
     pub kind: ValueKind,
     pub span: Span,
 }
 
 /// An option value, classified as protoc's parser classifies it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum ValueKind {
     /// An identifier such as `true` or an enum value name.
     Ident(Ident),
@@ -260,20 +260,20 @@ pub enum ValueKind {
 }
 
 /// A text-format message value: `{ a: 1 b { c: "x" } d: [1, 2] }`.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Aggregate {
     pub fields: Vec<AggregateField>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct AggregateField {
     pub name: AggregateName,
     pub value: AggregateValue,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum AggregateName {
     Field(Ident),
     /// `[pkg.ext]`, or `[type.googleapis.com/pkg.Msg]` for an Any.
@@ -284,7 +284,7 @@ pub enum AggregateName {
     },
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum AggregateValue {
     /// A scalar: identifier, number (with an optional `-`), or string.
     Scalar(ScalarValue),
@@ -292,14 +292,14 @@ pub enum AggregateValue {
     List(Vec<AggregateValue>, Span),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct ScalarValue {
     pub negative: bool,
     pub kind: ScalarKind,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum ScalarKind {
     Ident(Ident),
     Int(Span),
@@ -307,7 +307,7 @@ pub enum ScalarKind {
     Str(StrLit),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Message {
     pub visibility: Option<(Visibility, Span)>,
     pub name: Ident,
@@ -316,13 +316,13 @@ pub struct Message {
     pub comments: Comments,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct MessageBody {
     pub items: Vec<MessageItem>,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum MessageItem {
     Field(Field),
     Group(Group),
@@ -435,7 +435,7 @@ impl ScalarType {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum FieldType {
     Scalar(ScalarType, Span),
     Named(FullIdent),
@@ -453,14 +453,14 @@ impl FieldType {
 }
 
 /// `map<K, V>`; key and value are never maps themselves.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct MapType {
     pub key: FieldType,
     pub value: FieldType,
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Field {
     pub label: Option<(Label, Span)>,
     pub ty: FieldType,
@@ -474,7 +474,7 @@ pub struct Field {
 /// The bracketed options of a field, with protoc's two pseudo-options kept
 /// apart: `default` and `json_name` are fields of the descriptor, not
 /// options.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct FieldOptions {
     /// Boxed, as both are rare and a field is the most numerous node.
     pub default: Option<Box<DefaultValue>>,
@@ -485,7 +485,7 @@ pub struct FieldOptions {
 }
 
 /// `default = ...`, parsed by the rules of the field's type.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct DefaultValue {
     pub kind: DefaultKind,
     /// The span of the value (with its `-`).
@@ -494,7 +494,7 @@ pub struct DefaultValue {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum DefaultKind {
     /// Signed or unsigned integer types.
     Int(IntLit),
@@ -507,7 +507,7 @@ pub enum DefaultKind {
     Token(Span),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Group {
     pub label: Option<(Label, Span)>,
     /// The span of the `group` keyword.
@@ -520,7 +520,7 @@ pub struct Group {
     pub comments: Comments,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Oneof {
     pub name: Ident,
     pub items: Vec<OneofItem>,
@@ -528,14 +528,14 @@ pub struct Oneof {
     pub comments: Comments,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum OneofItem {
     Field(Field),
     Group(Group),
     Option(OptionDecl),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Extend {
     pub extendee: FullIdent,
     pub items: Vec<ExtendItem>,
@@ -543,7 +543,7 @@ pub struct Extend {
     pub comments: Comments,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum ExtendItem {
     Field(Field),
     Group(Group),
@@ -566,7 +566,7 @@ pub enum RangeEnd {
     Max(Span),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Extensions {
     pub ranges: Vec<Range>,
     pub options: Vec<OptionDecl>,
@@ -574,14 +574,14 @@ pub struct Extensions {
     pub comments: Comments,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Reserved {
     pub kind: ReservedKind,
     pub span: Span,
     pub comments: Comments,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum ReservedKind {
     Ranges(Vec<Range>),
     /// Quoted names (proto2, proto3).
@@ -590,7 +590,7 @@ pub enum ReservedKind {
     Idents(Vec<Ident>),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Enum {
     pub visibility: Option<(Visibility, Span)>,
     pub name: Ident,
@@ -599,14 +599,14 @@ pub struct Enum {
     pub comments: Comments,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum EnumItem {
     Value(EnumValue),
     Option(OptionDecl),
     Reserved(Reserved),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct EnumValue {
     pub name: Ident,
     pub number: IntLit,
@@ -615,7 +615,7 @@ pub struct EnumValue {
     pub comments: Comments,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Service {
     pub name: Ident,
     pub items: Vec<ServiceItem>,
@@ -623,13 +623,13 @@ pub struct Service {
     pub comments: Comments,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub enum ServiceItem {
     Rpc(Rpc),
     Option(OptionDecl),
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Rpc {
     pub name: Ident,
     pub input: RpcType,
@@ -642,7 +642,7 @@ pub struct Rpc {
     pub comments: Comments,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct RpcType {
     /// The span of `stream`, when the side streams.
     pub stream: Option<Span>,
