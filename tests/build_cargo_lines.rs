@@ -32,9 +32,10 @@ fn run_scenario(name: &str, out: &Path) -> std::io::Result<()> {
             config.out_dir(out);
             config.compile_protos(&[work.join("unused.proto")], &[&work])
         }
-        "builder" => protoc_rs::configure()
-            .out_dir(out)
-            .compile_protos(&[work.join("option-import.proto")], std::slice::from_ref(&work)),
+        "builder" => protoc_rs::configure().out_dir(out).compile_protos(
+            &[work.join("option-import.proto")],
+            std::slice::from_ref(&work),
+        ),
         "broken" => protoc_rs::tonic::configure()
             .out_dir(out)
             .compile_protos(&[work.join("broken.proto")], std::slice::from_ref(&work)),
