@@ -2,7 +2,8 @@
 # CI's check that the committed goldens are still the oracles' answers:
 # reruns the regen scripts against protoc 35 (grpcio-tools), prost-build and
 # tonic-prost-build, then fails if any committed file changed. `cargo test`
-# never runs an oracle; this is where they are run.
+# never runs an oracle; this is where they are run (the build twins'
+# goldens are checked by scripts/build-twins-check.sh).
 #
 # Needs: pip install grpcio-tools==1.85.1 (protoc 35.1). Run on a clean
 # checkout: it rewrites the goldens in place, and a difference is left in
@@ -15,7 +16,7 @@ if [ -n "$(git status --porcelain -- fixtures src/builtin)" ]; then
 fi
 for script in regen-builtin.sh regen-goldens.sh regen-protoc-cli-goldens.sh \
   regen-textformat-goldens.sh regen-encode-goldens.sh regen-rust-goldens.sh \
-  regen-drop-in-goldens.sh; do
+  regen-drop-in-goldens.sh regen-build-goldens.sh; do
   echo "== scripts/$script"
   "scripts/$script" > /dev/null
 done
