@@ -33,7 +33,6 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 twins=${BUILD_TWINS_DIR:-$root/tests/build-twins}
 goldens=$root/fixtures/goldens/build-twins
-grpcio_tools_pin=grpcio-tools==1.85.1 # bundles protoc 35.1
 hide=1 real=1 descriptor_diff=
 only=()
 usage() {
@@ -144,18 +143,9 @@ fi
 real_same=0 real_differ=0
 if [ -n "$real" ]; then
   echo "== 2. the real half, with protoc 35: builds, tests, and matches the goldens"
-  if ! python3 -c 'import grpc_tools.protoc' 2>/dev/null; then
-    echo "== grpcio-tools missing: python3 -m pip install $grpcio_tools_pin"
-    python3 -m pip install --quiet --disable-pip-version-check "$grpcio_tools_pin"
-  fi
-  python=$(python3 -c 'import sys; print(sys.executable)')
-  mkdir "$scratch/bin"
-  printf '#!/bin/sh\nexec "%s" -m grpc_tools.protoc "$@"\n' "$python" > "$scratch/bin/protoc"
-  chmod 755 "$scratch/bin/protoc"
-  case $("$scratch/bin/protoc" --version) in
-    "libprotoc 35."*) ;;
-    *) fail "grpc_tools is not protoc 35 (try: python3 -m pip install $grpcio_tools_pin)" ;;
-  esac
+  # shellcheck source=lib/protoc35.sh
+  . "$root/scripts/lib/protoc35.sh"
+  protoc35_wrapper "$scratch/bin"
   if ! env -u PROTOC_INCLUDE PROTOC="$scratch/bin/protoc" "$twins/build-twins.sh" real "$scratch/real-out" "${crates[@]}"; then
     echo "build-twins-check: the real half did not build or its tests failed (output above)" >&2
     problems=$((problems + 1))

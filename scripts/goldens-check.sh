@@ -5,7 +5,7 @@
 # never runs an oracle; this is where they are run (the build twins'
 # goldens are checked by scripts/build-twins-check.sh).
 #
-# Needs: pip install grpcio-tools==1.85.1 (protoc 35.1). Run on a clean
+# Needs: grpcio-tools (protoc 35; scripts/lib/protoc35.sh pins it). Run on a clean
 # checkout: it rewrites the goldens in place, and a difference is left in
 # the working tree for `git diff` to show.
 set -euo pipefail

@@ -50,7 +50,6 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 fixtures=$root/fixtures/build-options
 goldens=$root/fixtures/goldens/build-options
 locks=$fixtures/locks
-grpcio_tools_pin=grpcio-tools==1.85.1 # bundles protoc 35.1
 prost_build_pin=0.14.6
 tonic_prost_build_pin=0.14.9
 export CARGO_TARGET_DIR=${BUILD_OPTIONS_TARGET_DIR:-$fixtures/target}
@@ -67,31 +66,15 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if ! python3 -c 'import grpc_tools.protoc' 2>/dev/null; then
-  echo "== grpcio-tools missing: python3 -m pip install $grpcio_tools_pin"
-  python3 -m pip install --quiet --disable-pip-version-check "$grpcio_tools_pin"
-fi
-python=$(python3 -c 'import sys; print(sys.executable)')
-
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/regen-build-goldens.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
-mkdir "$scratch/bin"
-cat > "$scratch/bin/protoc" <<EOF
-#!/bin/sh
-# The real protoc 35, as grpcio-tools ships it; it adds its own -I for the
-# well-known types after the caller's arguments.
-exec "$python" -m grpc_tools.protoc "\$@"
-EOF
-chmod 755 "$scratch/bin/protoc"
+# shellcheck source=lib/protoc35.sh
+. "$root/scripts/lib/protoc35.sh"
+protoc35_wrapper "$scratch/bin"
 protoc=$scratch/bin/protoc
-version=$("$protoc" --version)
-case $version in
-  "libprotoc 35."*) echo "== protoc: $version ($python -m grpc_tools.protoc)" ;;
-  *)
-    echo "regen-build-goldens.sh: need protoc 35, grpc_tools says '$version'" >&2
-    echo "  try: python3 -m pip install $grpcio_tools_pin" >&2
-    exit 1 ;;
-esac
+version=$("$scratch/bin/protoc" --version)
+python=$protoc35_python
+echo "== protoc: $version ($python -m grpc_tools.protoc)"
 unset PROTOC_INCLUDE
 export PROTOC=$protoc
 # prost_protoc_executable names `protoc`: the wrapper, found on PATH.

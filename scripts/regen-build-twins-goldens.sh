@@ -16,32 +16,15 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 goldens=$root/fixtures/goldens/build-twins
 twins=$root/tests/build-twins
-grpcio_tools_pin=grpcio-tools==1.85.1 # bundles protoc 35.1
-
-if ! python3 -c 'import grpc_tools.protoc' 2>/dev/null; then
-  echo "== grpcio-tools missing: python3 -m pip install $grpcio_tools_pin"
-  python3 -m pip install --quiet --disable-pip-version-check "$grpcio_tools_pin"
-fi
-python=$(python3 -c 'import sys; print(sys.executable)')
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/regen-build-twins.XXXXXX")
 trap 'rm -rf "$scratch"' EXIT
-mkdir "$scratch/bin"
-cat > "$scratch/bin/protoc" <<EOF
-#!/bin/sh
-# The real protoc 35, as grpcio-tools ships it; it adds its own -I for the
-# well-known types after the caller's arguments.
-exec "$python" -m grpc_tools.protoc "\$@"
-EOF
-chmod 755 "$scratch/bin/protoc"
+# shellcheck source=lib/protoc35.sh
+. "$root/scripts/lib/protoc35.sh"
+protoc35_wrapper "$scratch/bin"
 version=$("$scratch/bin/protoc" --version)
-case $version in
-  "libprotoc 35."*) echo "== protoc: $version ($python -m grpc_tools.protoc)" ;;
-  *)
-    echo "regen-build-twins-goldens.sh: need protoc 35, grpc_tools says '$version'" >&2
-    echo "  try: python3 -m pip install $grpcio_tools_pin" >&2
-    exit 1 ;;
-esac
+python=$protoc35_python
+echo "== protoc: $version ($python -m grpc_tools.protoc)"
 
 unset PROTOC_INCLUDE
 PROTOC=$scratch/bin/protoc "$twins/build-twins.sh" real "$scratch/out-dirs" "$@"

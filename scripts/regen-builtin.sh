@@ -12,17 +12,16 @@
 #
 # Needs: pip install grpcio-tools (which bundles protoc 35 and its include
 # directory). For a new protoc release: install the matching grpcio-tools,
-# change the version check below, run this script, then
-# `cargo test builtin` and scripts/regen-goldens.sh.
+# change the pin and version check in scripts/lib/protoc35.sh, run this
+# script, then `cargo test builtin` and scripts/regen-goldens.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-protoc=(python3 -m grpc_tools.protoc)
+# shellcheck source=lib/protoc35.sh
+. scripts/lib/protoc35.sh
+protoc35_require
+protoc=("${protoc35[@]}")
 version=$("${protoc[@]}" --version)
-case "$version" in
-  "libprotoc 35."*) ;;
-  *) echo "expected protoc 35 from grpcio-tools, got: $version" >&2; exit 1 ;;
-esac
 include=$(python3 -c 'import grpc_tools, os; print(os.path.join(os.path.dirname(grpc_tools.__file__), "_proto"))')
 
 # Every file of the include directory, in a stable order.

@@ -14,12 +14,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-protoc=(python3 -m grpc_tools.protoc)
+# shellcheck source=lib/protoc35.sh
+. scripts/lib/protoc35.sh
+protoc35_require
+protoc=("${protoc35[@]}")
 version=$("${protoc[@]}" --version)
-case "$version" in
-  "libprotoc 35."*) ;;
-  *) echo "expected protoc 35 from grpcio-tools, got: $version" >&2; exit 1 ;;
-esac
 
 suites=("$@")
 if [ ${#suites[@]} -eq 0 ]; then

@@ -15,12 +15,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-protoc=(python3 -m grpc_tools.protoc)
+# shellcheck source=lib/protoc35.sh
+. scripts/lib/protoc35.sh
+protoc35_require
+protoc=("${protoc35[@]}")
 version=$("${protoc[@]}" --version)
-case "$version" in
-  "libprotoc 35."*) ;;
-  *) echo "expected protoc 35 from grpcio-tools, got: $version" >&2; exit 1 ;;
-esac
 # grpcio-tools runs protoc as this script, which is the name protoc prints.
 program=$(python3 -c 'import grpc_tools.protoc as p; print(p.__file__)')
 

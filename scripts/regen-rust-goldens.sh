@@ -8,16 +8,12 @@
 # Needs: pip install grpcio-tools (protoc 35).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version=$(python3 -m grpc_tools.protoc --version)
-case "$version" in
-  "libprotoc 35."*) ;;
-  *) echo "expected protoc 35 from grpcio-tools, got: $version" >&2; exit 1 ;;
-esac
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 # prost-build runs $PROTOC; this one is protoc 35.
-printf '#!/bin/sh\nexec python3 -m grpc_tools.protoc "$@"\n' > "$scratch/protoc"
-chmod +x "$scratch/protoc"
+# shellcheck source=lib/protoc35.sh
+. scripts/lib/protoc35.sh
+protoc35_wrapper "$scratch"
 export PROTOC=$scratch/protoc
 unset PROTOC_INCLUDE
 cargo build --quiet -p xtask

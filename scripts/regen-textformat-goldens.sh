@@ -23,12 +23,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-protoc=(python3 -m grpc_tools.protoc)
+# shellcheck source=lib/protoc35.sh
+. scripts/lib/protoc35.sh
+protoc35_require
+protoc=("${protoc35[@]}")
 version=$("${protoc[@]}" --version)
-case "$version" in
-  "libprotoc 35."*) ;;
-  *) echo "expected protoc 35 from grpcio-tools, got: $version" >&2; exit 1 ;;
-esac
 
 fixtures=fixtures/textformat
 out=fixtures/goldens/textformat

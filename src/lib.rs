@@ -26,6 +26,7 @@
 mod api;
 mod build;
 pub mod builder;
+mod escape;
 mod par;
 
 pub use api::{compile, Compiled, Compiler, Diagnostic, Error, Severity};

@@ -9,6 +9,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use super::pb;
+use crate::escape::c_escape;
 use crate::semantics::options::{Interpreted, Target, FILE_OPTIONS};
 use crate::semantics::shape::{enum_range_end, is_message_set, json_name, range_end, range_max};
 use crate::semantics::symbols::{for_each_nested_message, join, map_entry_name, NestedRef};
@@ -99,24 +100,6 @@ pub fn simple_ftoa(value: f32) -> String {
     } else {
         format_g(value as f64, 9)
     }
-}
-
-/// protoc's `CEscape` for bytes defaults.
-pub fn c_escape(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len());
-    for &b in bytes {
-        match b {
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            b'"' => out.push_str("\\\""),
-            b'\'' => out.push_str("\\'"),
-            b'\\' => out.push_str("\\\\"),
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\{b:03o}")),
-        }
-    }
-    out
 }
 
 fn label(label: Option<(ast::Label, crate::source::Span)>) -> pb::field_descriptor_proto::Label {
@@ -651,10 +634,5 @@ mod tests {
         assert_eq!(simple_dtoa(f64::NEG_INFINITY), "-inf");
         assert_eq!(simple_ftoa(0.1), "0.1");
         assert_eq!(simple_ftoa(3.4028235e38), "3.40282347e+38");
-    }
-
-    #[test]
-    fn bytes_escape_like_c_escape() {
-        assert_eq!(c_escape(b"a\n\x01\"\xff"), "a\\n\\001\\\"\\377");
     }
 }

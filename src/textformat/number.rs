@@ -139,29 +139,6 @@ pub(crate) fn format_float(value: f32) -> String {
     }
 }
 
-/// C escaping as protoc prints strings and bytes (absl's `CEscape`): `\n`,
-/// `\r`, `\t`, `\"`, `\'` and `\\` by name, every other byte outside
-/// printable ASCII as three octal digits.
-pub(crate) fn c_escape(bytes: &[u8], out: &mut String) {
-    for &byte in bytes {
-        match byte {
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            b'"' => out.push_str("\\\""),
-            b'\'' => out.push_str("\\'"),
-            b'\\' => out.push_str("\\\\"),
-            0x20..=0x7e => out.push(byte as char),
-            _ => {
-                out.push('\\');
-                out.push((b'0' + (byte >> 6)) as char);
-                out.push((b'0' + ((byte >> 3) & 7)) as char);
-                out.push((b'0' + (byte & 7)) as char);
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,12 +192,5 @@ mod tests {
     fn narrowing() {
         assert_eq!(double_to_float(1e39), f32::INFINITY);
         assert_eq!(double_to_float(3.4028235e38), f32::MAX);
-    }
-
-    #[test]
-    fn escapes() {
-        let mut out = String::new();
-        c_escape(b"a\n\x08\"'\\\xc3\xa9\x7f", &mut out);
-        assert_eq!(out, "a\\n\\010\\\"\\'\\\\\\303\\251\\177");
     }
 }

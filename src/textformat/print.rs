@@ -15,10 +15,11 @@
 //! (at most ten levels of such guessing), else as a string.
 
 use super::encode::{is_map, sorted_entries};
-use super::number::{c_escape, format_double, format_float};
+use super::number::{format_double, format_float};
 use super::pool::{Field, Pool};
 use super::value::{Message, Slot, Unknown, Value};
 use super::wire::parse_unknown_set;
+use crate::escape::c_escape_into;
 
 /// How deep protoc guesses that length-delimited unknown fields are
 /// messages.
@@ -140,7 +141,7 @@ impl Printer {
 
     fn quoted(&mut self, bytes: &[u8]) {
         self.out.push('"');
-        c_escape(bytes, &mut self.out);
+        c_escape_into(bytes, &mut self.out);
         self.out.push('"');
     }
 

@@ -16,6 +16,7 @@ use super::args::{plugin_name, Invocation, OutputDirective};
 use crate::builtin::PROTOC_VERSION;
 use crate::compile::Compilation;
 use crate::descriptors::{pb, SetOptions};
+use crate::escape::c_escape;
 
 /// `google.protobuf.compiler.CodeGeneratorRequest`, the fields protoc sets.
 #[derive(Clone, PartialEq, prost::Message)]
@@ -361,24 +362,6 @@ fn communicate(
     }
     CodeGeneratorResponse::decode(output.as_slice())
         .map_err(|_| format!("Plugin output is unparseable: {}", c_escape(&output)))
-}
-
-/// absl's CEscape, for protoc's "unparseable" message.
-fn c_escape(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for &b in bytes {
-        match b {
-            b'\n' => out.push_str("\\n"),
-            b'\r' => out.push_str("\\r"),
-            b'\t' => out.push_str("\\t"),
-            b'"' => out.push_str("\\\""),
-            b'\'' => out.push_str("\\'"),
-            b'\\' => out.push_str("\\\\"),
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\{b:03o}")),
-        }
-    }
-    out
 }
 
 /// Puts a response's files into `directory`: new files, and chunks for an

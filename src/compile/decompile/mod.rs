@@ -788,21 +788,9 @@ fn default_text(field: &pb::FieldDescriptorProto, default: &str) -> Result<Strin
     })
 }
 
-/// A string literal for `bytes`, escaping all but printable ASCII.
+/// A string literal for `bytes`, C-escaped as protoc prints them.
 pub(crate) fn quote(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() + 2);
-    out.push('"');
-    for &b in bytes {
-        match b {
-            b'"' => out.push_str("\\\""),
-            b'\\' => out.push_str("\\\\"),
-            b'\n' => out.push_str("\\n"),
-            0x20..=0x7e => out.push(b as char),
-            _ => out.push_str(&format!("\\{b:03o}")),
-        }
-    }
-    out.push('"');
-    out
+    format!("\"{}\"", crate::escape::c_escape(bytes))
 }
 
 #[cfg(test)]
