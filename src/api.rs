@@ -206,6 +206,7 @@ impl Compiler {
             include_imports: self.include_imports,
             include_source_info: self.include_source_info,
             retain_options: self.retain_options,
+            given_json_names_only: false,
         });
         Ok(Compiled {
             bytes,

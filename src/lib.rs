@@ -49,6 +49,9 @@ pub mod diagnostics;
 #[doc(hidden)]
 pub mod pb;
 #[doc(hidden)]
+#[cfg(feature = "cli")]
+pub mod plugins;
+#[doc(hidden)]
 pub mod semantics;
 #[doc(hidden)]
 pub mod source;

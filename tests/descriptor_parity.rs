@@ -58,6 +58,7 @@ fn suite_matches_protoc(suite: &str) -> usize {
             include_imports: true,
             include_source_info: true,
             retain_options: false,
+            given_json_names_only: false,
         });
         let actual = FileDescriptorSet::decode(set.as_slice()).unwrap();
         if actual != expected {

@@ -89,6 +89,7 @@ fn every_golden_set_compiles_back_to_itself_from_descriptor_set_in() {
             include_imports: true,
             include_source_info: true,
             retain_options: false,
+            given_json_names_only: false,
         }));
         let names = |set: &FileDescriptorSet| -> Vec<String> {
             set.file.iter().map(|f| f.name().to_owned()).collect()
@@ -146,6 +147,7 @@ fn every_builtin_file_compiles_to_protocs_descriptor() {
             include_imports: false,
             include_source_info: true,
             retain_options: true,
+            given_json_names_only: false,
         }));
         if set.file.first() != Some(expected) {
             failures.push(format!(

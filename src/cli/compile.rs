@@ -235,6 +235,7 @@ fn report_and_write(args: &CompileArgs, compilation: &Compilation) -> ExitCode {
             include_imports: args.include_imports,
             include_source_info: args.include_source_info,
             retain_options: args.retain_options,
+            given_json_names_only: false,
         });
         if let Err(err) = compile::output::write_bytes_if_changed(path, &bytes) {
             eprintln!("{}: {err}", path.display());

@@ -94,6 +94,7 @@ impl Compilation {
             include_imports: true,
             include_source_info: true,
             retain_options: false,
+            given_json_names_only: false,
         });
         let code = crate::codegen::generate(&set.file, config, services)
             .map_err(|errors| self.codegen_diagnostics(&errors));

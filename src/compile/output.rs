@@ -32,7 +32,7 @@ pub fn write_files(dir: &Path, files: &[GeneratedFile]) -> io::Result<WriteRepor
 
 /// Writes beside the target, then renames over it: readers never see a
 /// half-written file.
-fn write_atomically(path: &Path, content: &[u8]) -> io::Result<()> {
+pub fn write_atomically(path: &Path, content: &[u8]) -> io::Result<()> {
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

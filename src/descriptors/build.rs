@@ -27,6 +27,8 @@ pub struct Builder<'a> {
     /// changed them.
     retained: Option<&'a Interpreted>,
     syntax: Syntax,
+    /// Json names only where the .proto gives one.
+    given_json_names_only: bool,
 }
 
 /// `%.{precision}g`, as C formats it.
@@ -132,8 +134,20 @@ impl<'a> Builder<'a> {
             resolved,
             options,
             retained: None,
+            given_json_names_only: false,
             syntax,
         }
+    }
+
+    /// Fills in json names only where the .proto gives them.
+    pub fn given_json_names_only(mut self) -> Builder<'a> {
+        self.given_json_names_only = true;
+        self
+    }
+
+    /// The json name a field gets before any `json_name` option.
+    fn default_json_name(&self, name: &str) -> Option<String> {
+        (!self.given_json_names_only).then(|| json_name(name))
     }
 
     /// Keeps source-retention options, as `--retain-options` asks.
@@ -424,7 +438,7 @@ impl<'a> Builder<'a> {
     ) -> pb::FieldDescriptorProto {
         let name = self.text(field.name.span);
         let mut proto = pb::FieldDescriptorProto {
-            json_name: Some(json_name(&name)),
+            json_name: self.default_json_name(&name),
             number: Some(field.number.as_i32()),
             oneof_index,
             ..Default::default()
@@ -496,7 +510,7 @@ impl<'a> Builder<'a> {
         let type_name = self.text(group.name.span);
         let name = type_name.to_ascii_lowercase();
         let mut proto = pb::FieldDescriptorProto {
-            json_name: Some(json_name(&name)),
+            json_name: self.default_json_name(&name),
             number: Some(group.number.as_i32()),
             label: Some(label(group.label) as i32),
             r#type: Some(pb::field_descriptor_proto::Type::Group as i32),
@@ -537,7 +551,7 @@ impl<'a> Builder<'a> {
                 name: Some(name.to_owned()),
                 number: Some(number),
                 label: Some(pb::field_descriptor_proto::Label::Optional as i32),
-                json_name: Some(name.to_owned()),
+                json_name: self.default_json_name(name),
                 options: side_options.clone(),
                 ..Default::default()
             };

@@ -63,6 +63,10 @@ pub struct SetOptions {
     pub include_source_info: bool,
     /// Keep options with source retention, which protoc strips.
     pub retain_options: bool,
+    /// Json names only where the .proto gives one (protoc's `CopyTo`
+    /// without `CopyJsonNameTo`, as its plugin requests carry the files to
+    /// generate under the `bootstrap` parameter).
+    pub given_json_names_only: bool,
 }
 
 /// Builds and encodes a `FileDescriptorSet` of `files`: byte for byte what
@@ -121,6 +125,9 @@ fn build_file(
     );
     if options.retain_options {
         builder = builder.retaining(&analysis.retained_options);
+    }
+    if options.given_json_names_only {
+        builder = builder.given_json_names_only();
     }
     let mut file = builder.file(ast);
     if !options.include_source_info {

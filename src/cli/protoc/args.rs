@@ -66,6 +66,44 @@ pub(super) struct Invocation {
     pub plugin_parameters: BTreeMap<String, String>,
 }
 
+impl Invocation {
+    /// The plugin runs, in command-line order: each `--NAME_out`'s
+    /// parameter, then every `--NAME_opt`, joined with `,` as protoc joins
+    /// them.
+    pub(super) fn directives(&self) -> Vec<crate::plugins::host::Directive> {
+        self.outputs
+            .iter()
+            .map(|output| {
+                let mut parameter = output.parameter.clone();
+                if let Some(more) = self
+                    .plugin_parameters
+                    .get(&plugin_name(&output.name))
+                    .filter(|p| !p.is_empty())
+                {
+                    if !parameter.is_empty() {
+                        parameter.push(',');
+                    }
+                    parameter.push_str(more);
+                }
+                crate::plugins::host::Directive {
+                    flag: output.name.clone(),
+                    parameter,
+                    location: output.location.clone(),
+                }
+            })
+            .collect()
+    }
+
+    /// How the host finds and runs plugins.
+    pub(super) fn plugin_settings(&self) -> crate::plugins::host::Settings {
+        crate::plugins::host::Settings {
+            executables: self.plugins.clone(),
+            codegen_trace: self.codegen_trace,
+            allow_out_dir_escape: self.unsafe_allow_out_dir_escape,
+        }
+    }
+}
+
 /// How parsing the arguments ended.
 pub(super) enum Parsed {
     Run(Box<Invocation>),
@@ -98,16 +136,9 @@ const NO_VALUE_FLAGS: &[&str] = &[
     "--fatal_warnings",
 ];
 
-/// The prefix of plugin executables: `--foo_out` runs `protoc-gen-foo`.
-pub(super) const PLUGIN_PREFIX: &str = "protoc-";
-
 /// `protoc-gen-NAME` for a `--NAME_out` or `--NAME_opt` flag.
 pub(super) fn plugin_name(flag: &str) -> String {
-    let stem = flag
-        .strip_prefix("--")
-        .and_then(|f| f.strip_suffix("_out").or_else(|| f.strip_suffix("_opt")))
-        .unwrap_or(flag);
-    format!("{PLUGIN_PREFIX}gen-{stem}")
+    crate::plugins::host::Directive::plugin_name_of(flag)
 }
 
 /// Splits one argument into a flag name and value. Returns whether the

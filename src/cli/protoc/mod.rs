@@ -9,7 +9,6 @@ mod args;
 pub mod flags;
 mod help;
 mod outputs;
-mod plugins;
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -84,6 +83,7 @@ fn run_compiled(invocation: &Invocation, compilation: &Compilation) -> u8 {
         include_imports: true,
         include_source_info: true,
         retain_options: true,
+        given_json_names_only: false,
     });
     let by_name = |name: &str| set.file.iter().find(|f| f.name() == name);
     let inputs: Vec<&pb::FileDescriptorProto> = compilation
@@ -96,9 +96,27 @@ fn run_compiled(invocation: &Invocation, compilation: &Compilation) -> u8 {
     }
     let mut written = Vec::new();
     if !invocation.outputs.is_empty() {
-        match plugins::run_all(invocation, compilation, &set) {
-            Ok(files) => written = files,
-            Err(()) => return 1,
+        use crate::plugins::host;
+        let settings = invocation.plugin_settings();
+        let mut report = |message: String| eprintln!("{message}");
+        let Ok(generated) = host::generate(
+            &invocation.directives(),
+            &settings,
+            compilation,
+            &set,
+            &mut report,
+        ) else {
+            return 1;
+        };
+        if generated.check(&settings, &mut report).is_err() {
+            return 1;
+        }
+        written = generated.output_paths();
+        if generated
+            .write(host::WriteMode::Always, &mut report)
+            .is_err()
+        {
+            return 1;
         }
     }
     if let Some(path) = &invocation.dependency_out {
@@ -111,6 +129,7 @@ fn run_compiled(invocation: &Invocation, compilation: &Compilation) -> u8 {
             include_imports: invocation.include_imports,
             include_source_info: invocation.include_source_info,
             retain_options: invocation.retain_options,
+            given_json_names_only: false,
         });
         if let Err(err) = std::fs::write(path, bytes) {
             eprintln!("{path}: {}", compile::source_tree::os_error_text(&err));
