@@ -9,7 +9,8 @@
 # protoc), and every file the run created or changed (under files/).
 #
 # First it writes work/sets/base.pb, the descriptor set the
-# --descriptor_set_in cases read, with protoc 35 itself.
+# --descriptor_set_in cases read, and the canned plugins' answers, with
+# protoc 35 itself.
 #
 # Needs: pip install grpcio-tools (protoc 35). Tests never run protoc.
 set -euo pipefail
@@ -28,6 +29,14 @@ goldens=fixtures/goldens/protoc-cli
 mkdir -p "$fixtures/work/sets"
 "${protoc[@]}" -I "$fixtures/set-sources" -I "$fixtures/work" --include_imports \
   -o "$fixtures/work/sets/base.pb" only-in-set.proto
+
+# The canned plugins' answers (work/plugins/NAME.response), encoded by
+# protoc 35 from their text (responses/NAME.txt).
+for text in "$fixtures"/responses/*.txt; do
+  "${protoc[@]}" --encode=google.protobuf.compiler.CodeGeneratorResponse \
+    google/protobuf/compiler/plugin.proto < "$text" \
+    > "$fixtures/work/plugins/$(basename "$text" .txt).response"
+done
 
 rm -rf "$goldens"
 mkdir -p "$goldens"

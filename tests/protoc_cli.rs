@@ -106,6 +106,11 @@ fn case_args(name: &str) -> Vec<String> {
     text.lines().map(str::to_owned).collect()
 }
 
+/// The cases where protoc 35 fails after writing some outputs (it writes
+/// output locations one at a time, in hash order) and protoc-rs, on
+/// purpose, writes none: everything else must still be protoc's.
+const NO_PARTIAL_OUTPUT: &[&str] = &["plugin-insertion-other-directory"];
+
 /// Runs case `name` and compares every part with protoc 35's golden.
 fn case(name: &str) {
     let stdin = fixtures().join("cases").join(format!("{name}.stdin"));
@@ -129,11 +134,18 @@ fn case(name: &str) {
     assert_eq!(ours.stderr, read("stderr"), "{name}: standard error");
     assert_eq!(ours.stdout, read("stdout"), "{name}: standard output");
     let golden_files = golden.join("files");
-    let expected: Vec<PathBuf> = if golden_files.exists() {
+    let mut expected: Vec<PathBuf> = if golden_files.exists() {
         files_under(&golden_files)
     } else {
         Vec::new()
     };
+    if NO_PARTIAL_OUTPUT.contains(&name) {
+        assert!(
+            status != 0 && !expected.is_empty(),
+            "{name}: protoc 35 no longer leaves partial output here"
+        );
+        expected.clear();
+    }
     let made: Vec<PathBuf> = ours.files.iter().map(|(p, _)| p.clone()).collect();
     assert_eq!(made, expected, "{name}: the files written");
     for (path, bytes) in &ours.files {
@@ -202,6 +214,11 @@ flag_tests! {
     direct_dependencies: ["direct-dependencies", "direct-dependencies-allowed", "direct-dependencies-message", "direct-dependencies-twice"];
     option_dependencies: ["option-dependencies", "option-dependencies-allowed"];
     plugin: ["plugin", "plugin-with-parameter", "plugin-not-found", "plugin-fails", "plugin-option-without-output"];
+    plugin_failures: ["plugin-error", "plugin-killed", "plugin-garbage", "plugin-not-executable", "plugin-chunk-without-name", "plugin-output-directory-missing", "plugin-second-fails-nothing-written"];
+    plugin_files: ["plugin-duplicate-file", "plugin-same-file-twice", "plugin-same-file-two-directories", "plugin-absolute-name", "plugin-dependency-out"];
+    plugin_insertion_points: ["plugin-insertion-from-another-plugin", "plugin-insertion-before-its-file", "plugin-insertion-other-directory", "plugin-insertion-missing-file", "plugin-insertion-missing-point"];
+    plugin_features: ["plugin-without-proto3-optional", "plugin-without-editions", "plugin-edition-too-new", "plugin-editions-supported"];
+    plugin_archives: ["plugin-zip", "plugin-jar", "plugin-srcjar", "plugin-zip-escape"];
     argument_file: ["argument-file", "argument-file-missing"];
     command_line_checks: ["missing-output-directives", "missing-input-file", "empty-argument", "unknown-flag", "input-is-a-directory", "input-not-found", "experimental-allow-proto3-optional", "disallow-services"];
 }

@@ -151,10 +151,124 @@ pub fn expand_argument_files(args: Vec<OsString>) -> Result<Vec<OsString>, Strin
     Ok(expanded)
 }
 
+/// The plugins a `compile` command line asks for: protoc's `--NAME_out`,
+/// `--NAME_opt` and `--plugin` flags, which clap does not know.
+#[derive(Debug, Default)]
+pub struct PluginArgs {
+    pub directives: Vec<crate::plugins::host::Directive>,
+    pub settings: crate::plugins::host::Settings,
+}
+
+/// Takes protoc's plugin flags out of `args`, leaving clap the rest: every
+/// `--NAME_out`, `--NAME_opt` (value after `=` or in the next argument)
+/// and `--plugin` that is not one of `compile`'s own flags. Parameters are
+/// joined as protoc joins them.
+pub fn take_plugin_args(args: Vec<OsString>) -> Result<(Vec<OsString>, PluginArgs), String> {
+    use crate::plugins::host::Directive;
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let known: Vec<String> = command
+        .find_subcommand("compile")
+        .map(|c| {
+            c.get_arguments()
+                .flat_map(|a| {
+                    a.get_long()
+                        .into_iter()
+                        .chain(a.get_all_aliases().unwrap_or_default())
+                        .map(|l| format!("--{l}"))
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut rest = Vec::with_capacity(args.len());
+    let mut outputs: Vec<(String, String)> = Vec::new();
+    let mut options: Vec<(String, String)> = Vec::new();
+    let mut plugins = PluginArgs::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let Some(text) = arg.to_str().filter(|t| t.starts_with("--")) else {
+            rest.push(arg);
+            continue;
+        };
+        let (name, inline) = match text.split_once('=') {
+            Some((name, value)) => (name.to_owned(), Some(value.to_owned())),
+            None => (text.to_owned(), None),
+        };
+        let is_plugin_flag = name == "--plugin"
+            || ((name.ends_with("_out") || name.ends_with("_opt")) && name.len() > 6);
+        if !is_plugin_flag || known.contains(&name) {
+            rest.push(arg);
+            continue;
+        }
+        let value = match inline {
+            Some(value) => value,
+            None => args
+                .next()
+                .and_then(|v| v.into_string().ok())
+                .ok_or_else(|| format!("{name} wants a value"))?,
+        };
+        if name == "--plugin" {
+            let (plugin, path) = match value.split_once('=') {
+                Some((plugin, path)) => (plugin.to_owned(), path.to_owned()),
+                None => {
+                    let stem = value.rsplit('/').next().unwrap_or(&value).to_owned();
+                    (stem, value.clone())
+                }
+            };
+            plugins.settings.executables.insert(plugin, path);
+        } else if name.ends_with("_out") {
+            outputs.push((name, value));
+        } else {
+            options.push((name, value));
+        }
+    }
+    for (flag, _) in &options {
+        let plugin = Directive::plugin_name_of(flag);
+        if !outputs
+            .iter()
+            .any(|(o, _)| Directive::plugin_name_of(o) == plugin)
+        {
+            return Err(format!(
+                "{flag} has no {} to go with",
+                flag.replace("_opt", "_out")
+            ));
+        }
+    }
+    for (flag, value) in outputs {
+        let (mut parameter, location) = match value.split_once(':') {
+            Some((parameter, location)) => (parameter.to_owned(), location.to_owned()),
+            None => (String::new(), value),
+        };
+        let plugin = Directive::plugin_name_of(&flag);
+        for (option, more) in &options {
+            if Directive::plugin_name_of(option) == plugin && !more.is_empty() {
+                if !parameter.is_empty() {
+                    parameter.push(',');
+                }
+                parameter.push_str(more);
+            }
+        }
+        plugins.directives.push(Directive {
+            flag,
+            parameter,
+            location,
+        });
+    }
+    Ok((rest, plugins))
+}
+
 /// Runs `protoc-rs compile ...`; `args` starts with the program name.
 pub fn main(args: Vec<OsString>) -> ExitCode {
     let args = match expand_argument_files(args) {
         Ok(args) => args,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let (args, plugins) = match take_plugin_args(args) {
+        Ok(split) => split,
         Err(message) => {
             eprintln!("error: {message}");
             return ExitCode::from(EXIT_USAGE);
@@ -169,7 +283,7 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
         }
     };
     match cli.command {
-        Command::Compile(args) => compile_command(&args),
+        Command::Compile(args) => compile_command(&args, &plugins),
     }
 }
 
@@ -182,7 +296,7 @@ pub(super) fn stderr() -> StandardStream {
     StandardStream::stderr(choice)
 }
 
-fn compile_command(args: &CompileArgs) -> ExitCode {
+fn compile_command(args: &CompileArgs, plugins: &PluginArgs) -> ExitCode {
     let options = compile::Options {
         include_paths: args.proto_path.clone(),
         inputs: args.files.clone(),
@@ -194,7 +308,7 @@ fn compile_command(args: &CompileArgs) -> ExitCode {
         protoc_include: std::env::var("PROTOC_INCLUDE").ok(),
     };
     let compilation = compile::compile(&options);
-    let code = report_and_write(args, &compilation);
+    let code = report_and_write(args, plugins, &compilation);
     // The process ends next: freeing the run's trees and tables one
     // allocation at a time would only make it end later.
     std::mem::forget(compilation);
@@ -203,7 +317,11 @@ fn compile_command(args: &CompileArgs) -> ExitCode {
 
 /// Prints the diagnostics of `compilation`, then writes what `args` ask
 /// for, if it has no errors.
-fn report_and_write(args: &CompileArgs, compilation: &Compilation) -> ExitCode {
+fn report_and_write(
+    args: &CompileArgs,
+    plugins: &PluginArgs,
+    compilation: &Compilation,
+) -> ExitCode {
     let mut out = stderr();
     // A closed stderr must not turn a successful compile into a failure.
     let _ = report(&mut out, compilation, args.error_format);
@@ -230,6 +348,19 @@ fn report_and_write(args: &CompileArgs, compilation: &Compilation) -> ExitCode {
         },
         None => None,
     };
+    // protoc's messages, one per line; its bare `--NAME_out: ` after a
+    // reported problem says nothing more.
+    let mut report = |message: String| {
+        for line in message.lines() {
+            if !line.ends_with("_out: ") {
+                eprintln!("error: {line}");
+            }
+        }
+    };
+    let plugin_files = match run_plugins(plugins, compilation, &mut report) {
+        Ok(generated) => generated,
+        Err(()) => return ExitCode::from(EXIT_INPUT_ERRORS),
+    };
     if let Some(path) = &args.descriptor_set_out {
         let bytes = compilation.descriptor_set_with(crate::descriptors::SetOptions {
             include_imports: args.include_imports,
@@ -248,7 +379,43 @@ fn report_and_write(args: &CompileArgs, compilation: &Compilation) -> ExitCode {
             return ExitCode::from(EXIT_INPUT_ERRORS);
         }
     }
+    if let Some(generated) = plugin_files {
+        let mode = crate::plugins::host::WriteMode::IfChanged;
+        if generated.write(mode, &mut report).is_err() {
+            return ExitCode::from(EXIT_INPUT_ERRORS);
+        }
+    }
     ExitCode::SUCCESS
+}
+
+/// Runs the plugins the command line names and checks where their files
+/// go, writing nothing yet.
+fn run_plugins(
+    plugins: &PluginArgs,
+    compilation: &Compilation,
+    report: &mut dyn FnMut(String),
+) -> Result<Option<crate::plugins::host::Generated>, ()> {
+    use crate::plugins::host;
+    if plugins.directives.is_empty() {
+        return Ok(None);
+    }
+    // The host checks the files to generate against what plugins support;
+    // it needs no source info for that.
+    let set = compilation.file_descriptor_set(crate::descriptors::SetOptions {
+        include_imports: true,
+        include_source_info: false,
+        retain_options: true,
+        given_json_names_only: false,
+    });
+    let generated = host::generate(
+        &plugins.directives,
+        &plugins.settings,
+        compilation,
+        &set,
+        report,
+    )?;
+    generated.check(&plugins.settings, report)?;
+    Ok(Some(generated))
 }
 
 /// Why Rust code could not be generated.

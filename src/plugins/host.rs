@@ -82,7 +82,8 @@ struct Location {
 }
 
 /// Runs every directive's plugin and keeps what they generate. Messages go
-/// to `report`, in protoc's words and order; `Err` means the run failed.
+/// to `report`, in protoc's words and order, each with the line end protoc
+/// prints (a few of protoc's have none); `Err` means the run failed.
 pub fn generate(
     directives: &[Directive],
     settings: &Settings,
@@ -136,19 +137,19 @@ pub fn generate(
                 if let Some(printed) = printed {
                     report(printed);
                 }
-                report(format!("{}: {plugin}: {message}", directive.flag));
+                report(format!("{}: {plugin}: {message}\n", directive.flag));
                 return Err(());
             }
         };
         if let Err(message) = apply(&plugin, &response, location, report) {
-            report(format!("{}: {message}", directive.flag));
+            report(format!("{}: {message}\n", directive.flag));
             return Err(());
         }
         let ok = checks(&plugin, &response, &to_generate, report);
         match response.error.filter(|e| !e.is_empty()) {
             Some(error) => {
                 report(format!(
-                    "{}: {}",
+                    "{}: {}\n",
                     directive.flag,
                     String::from_utf8_lossy(&error)
                 ));
@@ -156,7 +157,7 @@ pub fn generate(
             }
             // protoc prints the flag with an empty message here.
             None if !ok => {
-                report(format!("{}: ", directive.flag));
+                report(format!("{}: \n", directive.flag));
                 return Err(());
             }
             None => {}
@@ -197,7 +198,7 @@ fn checks(
                 report(format!(
                     "{}: is a proto3 file that contains optional fields, but code generator \
                      {plugin} hasn't been updated to support optional fields in proto3. Please \
-                     ask the owner of this code generator to support proto3 optional.",
+                     ask the owner of this code generator to support proto3 optional.\n",
                     file.name()
                 ));
                 ok = false;
@@ -223,10 +224,12 @@ fn editions_supported(
     inputs: &[&pb::FileDescriptorProto],
     report: &mut dyn FnMut(String),
 ) -> bool {
+    // protoc's short edition names: `2024`, `PROTO2`; nothing for numbers
+    // that name no edition.
     let name = |number: i32| {
         pb::Edition::try_from(number)
-            .map(|e| e.as_str_name().to_owned())
-            .unwrap_or_else(|_| number.to_string())
+            .map(|e| e.as_str_name().trim_start_matches("EDITION_").to_owned())
+            .unwrap_or_default()
     };
     for file in inputs {
         if file.syntax() != "editions" || file.name().starts_with("google/protobuf/") {
@@ -306,7 +309,7 @@ fn communicate(settings: &Settings, plugin: &str, request: Vec<u8>) -> Answer {
                 Some(format!(
                     "{program}: program not found or is not executable\nPlease specify a \
                      program using absolute path or make sure the program is available in \
-                     your PATH system variable"
+                     your PATH system variable\n"
                 )),
             ))
         }
@@ -399,7 +402,7 @@ fn apply(
 fn open(location: &mut Location, name: Vec<u8>, data: Vec<u8>, report: &mut dyn FnMut(String)) {
     if location.files.contains_key(&name) {
         report(format!(
-            "{}: Tried to write the same file twice.",
+            "{}: Tried to write the same file twice.\n",
             String::from_utf8_lossy(&name)
         ));
         location.failed = true;
@@ -425,8 +428,11 @@ fn insert(
     }
     let Some(target) = location.files.get_mut(name) else {
         report(format!(
-            "{shown}: Tried to insert into file that doesn't exist."
+            "{shown}: Tried to insert into file that doesn't exist.\n"
         ));
+        // protoc has made the file, empty, by now: a plugin that writes it
+        // later is told it wrote it twice.
+        location.files.insert(name.to_vec(), Vec::new());
         location.failed = true;
         return;
     };
@@ -438,7 +444,7 @@ fn insert(
         .position(|w| w == magic.as_slice())
     else {
         report(format!(
-            "{shown}: insertion point \"{}\" not found.",
+            "{shown}: insertion point \"{}\" not found.\n",
             String::from_utf8_lossy(point)
         ));
         location.failed = true;
@@ -502,25 +508,19 @@ impl Generated {
             }
             let archive = !location.ends_with('/');
             if !archive && !Path::new(location).is_dir() {
-                report(format!("{location}: No such file or directory"));
+                report(format!("{location}: No such file or directory\n"));
                 return Err(());
             }
             for name in contents.files.keys() {
                 if settings.allow_out_dir_escape || !name.windows(2).any(|w| w == b"..") {
                     continue;
                 }
-                let shown = String::from_utf8_lossy(name);
-                if archive {
+                // protoc 35 checks names only for directories.
+                if !archive {
                     report(format!(
-                        "WARNING: Output file names must never have a relative path. ({shown}). \
-                         This will become an error in a future breaking change release of \
-                         Protobuf. Use --unsafe_allow_out_dir_escape to suppress this warning \
-                         if intentional."
-                    ));
-                } else {
-                    report(format!(
-                        "Output file names must never have a relative path. ({shown}). Use \
-                         --unsafe_allow_out_dir_escape to disable this error if intentional."
+                        "Output file names must never have a relative path. ({}). Use \
+                         --unsafe_allow_out_dir_escape to disable this error if intentional.\n",
+                        String::from_utf8_lossy(name)
                     ));
                     return Err(());
                 }
@@ -545,7 +545,7 @@ impl Generated {
                 }
                 let bytes = zip::archive(&contents.files);
                 write_one(Path::new(&location), &bytes, mode)
-                    .map_err(|message| report(format!("{location}: {message}")))?;
+                    .map_err(|message| report(format!("{location}: {message}\n")))?;
                 continue;
             }
             for (name, content) in &contents.files {
@@ -553,7 +553,7 @@ impl Generated {
                 if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
                     if let Err(err) = std::fs::create_dir_all(parent) {
                         report(format!(
-                            "{}: while trying to create directory {}: {}",
+                            "{}: while trying to create directory {}: {}\n",
                             String::from_utf8_lossy(name),
                             parent.display(),
                             crate::compile::source_tree::os_error_text(&err)
@@ -562,7 +562,7 @@ impl Generated {
                     }
                 }
                 write_one(&path, content, mode)
-                    .map_err(|message| report(format!("{}: {message}", path.display())))?;
+                    .map_err(|message| report(format!("{}: {message}\n", path.display())))?;
             }
         }
         Ok(())
@@ -628,7 +628,10 @@ mod tests {
             &mut report,
         );
         assert!(location.failed);
-        assert_eq!(messages, ["a.txt: insertion point \"nowhere\" not found."]);
+        assert_eq!(
+            messages,
+            ["a.txt: insertion point \"nowhere\" not found.\n"]
+        );
     }
 
     #[test]
@@ -668,7 +671,7 @@ mod tests {
             text(&location, "a.txt"),
             "x\ninserted\n// @@protoc_insertion_point(p)\nmore\n"
         );
-        assert_eq!(messages, ["a.txt: Tried to write the same file twice."]);
+        assert_eq!(messages, ["a.txt: Tried to write the same file twice.\n"]);
         assert!(location.failed);
         let orphan = CodeGeneratorResponse {
             file: vec![file("", "", "text")],

@@ -98,7 +98,7 @@ fn run_compiled(invocation: &Invocation, compilation: &Compilation) -> u8 {
     if !invocation.outputs.is_empty() {
         use crate::plugins::host;
         let settings = invocation.plugin_settings();
-        let mut report = |message: String| eprintln!("{message}");
+        let mut report = |message: String| eprint!("{message}");
         let Ok(generated) = host::generate(
             &invocation.directives(),
             &settings,
