@@ -98,7 +98,7 @@ pub fn generate(
         .collect();
     drop(base);
     // Every plugin at once; each answer is looked at in command-line order.
-    let answers: Vec<Answer> = std::thread::scope(|scope| {
+    let answers: Vec<Ran> = std::thread::scope(|scope| {
         let running: Vec<_> = directives
             .iter()
             .zip(requests)
@@ -110,9 +110,10 @@ pub fn generate(
         running
             .into_iter()
             .map(|thread| {
-                thread
-                    .join()
-                    .unwrap_or_else(|_| Err(("plugin thread panicked".to_owned(), None)))
+                thread.join().unwrap_or_else(|_| Ran {
+                    answer: Err(("plugin thread panicked".to_owned(), None)),
+                    stderr: Vec::new(),
+                })
             })
             .collect()
     });
@@ -125,7 +126,10 @@ pub fn generate(
         })
         .collect();
     let mut generated = Generated::default();
-    for (directive, answer) in directives.iter().zip(answers) {
+    for (directive, ran) in directives.iter().zip(answers) {
+        // A closed stderr must not change the outcome.
+        let _ = std::io::stderr().write_all(&ran.stderr);
+        let answer = ran.answer;
         let location = generated
             .locations
             .entry(location_key(&directive.location))
@@ -277,9 +281,18 @@ fn editions_supported(
 /// plugin's name, and what protoc prints before it (the exec failure).
 type Answer = Result<CodeGeneratorResponse, (String, Option<String>)>;
 
+/// What running one plugin gave: its answer and what it wrote to its
+/// standard error, which is passed on when its turn comes, so that plugins
+/// running at once do not mix their messages, and a plugin protoc would
+/// not have started (after an earlier one failed) says nothing.
+struct Ran {
+    answer: Answer,
+    stderr: Vec<u8>,
+}
+
 /// Starts the plugin, writes the request, reads the response: protoc's
 /// `Subprocess`, with its messages.
-fn communicate(settings: &Settings, plugin: &str, request: Vec<u8>) -> Answer {
+fn communicate(settings: &Settings, plugin: &str, request: Vec<u8>) -> Ran {
     let registered = settings.executables.get(plugin);
     let program = match registered {
         // A registered path is run as given, never searched for on PATH.
@@ -298,54 +311,66 @@ fn communicate(settings: &Settings, plugin: &str, request: Vec<u8>) -> Answer {
     let spawned = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn();
     let mut child = match spawned {
         Ok(child) => child,
         // protoc's child prints this when exec fails, then exits with 1.
         Err(_) => {
-            return Err((
-                "Plugin failed with status code 1.".to_owned(),
-                Some(format!(
-                    "{program}: program not found or is not executable\nPlease specify a \
-                     program using absolute path or make sure the program is available in \
-                     your PATH system variable\n"
+            return Ran {
+                answer: Err((
+                    "Plugin failed with status code 1.".to_owned(),
+                    Some(format!(
+                        "{program}: program not found or is not executable\nPlease specify a \
+                         program using absolute path or make sure the program is available in \
+                         your PATH system variable\n"
+                    )),
                 )),
-            ))
+                stderr: Vec::new(),
+            }
         }
     };
     let mut stdin = child.stdin.take();
-    // Written on a thread while the response is read, so that neither side
-    // blocks on a full pipe.
+    // Written on a thread while the response and the messages are read,
+    // so that no side blocks on a full pipe.
     let writer = std::thread::spawn(move || {
         if let Some(stdin) = stdin.as_mut() {
             // A plugin that exits early closes the pipe; its status says why.
             let _ = stdin.write_all(&request);
         }
     });
+    let mut child_stderr = child.stderr.take();
+    let messages = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        if let Some(stderr) = child_stderr.as_mut() {
+            let _ = stderr.read_to_end(&mut text);
+        }
+        text
+    });
     let mut output = Vec::new();
     if let Some(mut stdout) = child.stdout.take() {
         let _ = stdout.read_to_end(&mut output);
     }
     let _ = writer.join();
-    let status = child
-        .wait()
-        .map_err(|err| (format!("waitpid: {err}"), None))?;
-    match status.code() {
-        Some(0) => {}
-        Some(code) => return Err((format!("Plugin failed with status code {code}."), None)),
-        None => {
-            use std::os::unix::process::ExitStatusExt;
-            let signal = status.signal().unwrap_or(0);
-            return Err((format!("Plugin killed by signal {signal}."), None));
-        }
-    }
-    CodeGeneratorResponse::decode(output.as_slice()).map_err(|_| {
-        (
-            format!("Plugin output is unparseable: {}", c_escape(&output)),
-            None,
-        )
-    })
+    let stderr = messages.join().unwrap_or_default();
+    let answer = match child.wait() {
+        Err(err) => Err((format!("waitpid: {err}"), None)),
+        Ok(status) => match status.code() {
+            Some(0) => CodeGeneratorResponse::decode(output.as_slice()).map_err(|_| {
+                (
+                    format!("Plugin output is unparseable: {}", c_escape(&output)),
+                    None,
+                )
+            }),
+            Some(code) => Err((format!("Plugin failed with status code {code}."), None)),
+            None => {
+                use std::os::unix::process::ExitStatusExt;
+                let signal = status.signal().unwrap_or(0);
+                Err((format!("Plugin killed by signal {signal}."), None))
+            }
+        },
+    };
+    Ran { answer, stderr }
 }
 
 /// Puts a response's files into `location`, as protoc's generator context
