@@ -42,7 +42,8 @@ ts_proto_pin=ts-proto@2.18.0
 # --- the plugins ------------------------------------------------------------
 if ! command -v grpc_cpp_plugin > /dev/null || ! command -v protoc-gen-go > /dev/null; then
   echo "== installing protobuf-compiler-grpc and protoc-gen-go (apt)" >&2
-  apt-get install -y -qq protobuf-compiler-grpc protoc-gen-go > /dev/null
+  apt-get install -y -qq protobuf-compiler-grpc protoc-gen-go > /dev/null 2>&1 ||
+    { apt-get update -qq > /dev/null && apt-get install -y -qq protobuf-compiler-grpc protoc-gen-go > /dev/null; }
 fi
 if ! python3 -c 'import mypy_protobuf' 2> /dev/null; then
   echo "== installing $mypy_pin (pip)" >&2

@@ -175,6 +175,7 @@ fn a_proto_importing_every_builtin_file_gives_protocs_set() {
             include_imports: true,
             include_source_info: false,
             retain_options,
+            given_json_names_only: false,
         });
         let expected = std::fs::read(golden.join(golden_name)).unwrap();
         assert_eq!(decode(&actual), decode(&expected), "{golden_name}");

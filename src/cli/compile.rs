@@ -359,7 +359,7 @@ fn report_and_write(
     };
     let plugin_files = match run_plugins(plugins, compilation, &mut report) {
         Ok(generated) => generated,
-        Err(()) => return ExitCode::from(EXIT_INPUT_ERRORS),
+        Err(_) => return ExitCode::from(EXIT_INPUT_ERRORS),
     };
     if let Some(path) = &args.descriptor_set_out {
         let bytes = compilation.descriptor_set_with(crate::descriptors::SetOptions {
@@ -394,7 +394,7 @@ fn run_plugins(
     plugins: &PluginArgs,
     compilation: &Compilation,
     report: &mut dyn FnMut(String),
-) -> Result<Option<crate::plugins::host::Generated>, ()> {
+) -> Result<Option<crate::plugins::host::Generated>, crate::plugins::host::Failed> {
     use crate::plugins::host;
     if plugins.directives.is_empty() {
         return Ok(None);

@@ -67,6 +67,10 @@ pub struct Settings {
     pub allow_out_dir_escape: bool,
 }
 
+/// A plugin run failed; why has been reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Failed;
+
 /// What the plugins of a run generated, by output location, not yet
 /// written.
 #[derive(Default)]
@@ -90,7 +94,7 @@ pub fn generate(
     compilation: &Compilation,
     set: &pb::FileDescriptorSet,
     report: &mut dyn FnMut(String),
-) -> Result<Generated, ()> {
+) -> Result<Generated, Failed> {
     let base = RequestBase::new(compilation);
     let requests: Vec<Vec<u8>> = directives
         .iter()
@@ -142,12 +146,12 @@ pub fn generate(
                     report(printed);
                 }
                 report(format!("{}: {plugin}: {message}\n", directive.flag));
-                return Err(());
+                return Err(Failed);
             }
         };
         if let Err(message) = apply(&plugin, &response, location, report) {
             report(format!("{}: {message}\n", directive.flag));
-            return Err(());
+            return Err(Failed);
         }
         let ok = checks(&plugin, &response, &to_generate, report);
         match response.error.filter(|e| !e.is_empty()) {
@@ -157,12 +161,12 @@ pub fn generate(
                     directive.flag,
                     String::from_utf8_lossy(&error)
                 ));
-                return Err(());
+                return Err(Failed);
             }
             // protoc prints the flag with an empty message here.
             None if !ok => {
                 report(format!("{}: \n", directive.flag));
-                return Err(());
+                return Err(Failed);
             }
             None => {}
         }
@@ -425,14 +429,17 @@ fn apply(
 
 /// A new file: protoc's `Open`, closed.
 fn open(location: &mut Location, name: Vec<u8>, data: Vec<u8>, report: &mut dyn FnMut(String)) {
-    if location.files.contains_key(&name) {
-        report(format!(
-            "{}: Tried to write the same file twice.\n",
-            String::from_utf8_lossy(&name)
-        ));
-        location.failed = true;
-    } else {
-        location.files.insert(name, data);
+    match location.files.entry(name) {
+        std::collections::btree_map::Entry::Occupied(existing) => {
+            report(format!(
+                "{}: Tried to write the same file twice.\n",
+                String::from_utf8_lossy(existing.key())
+            ));
+            location.failed = true;
+        }
+        std::collections::btree_map::Entry::Vacant(slot) => {
+            slot.insert(data);
+        }
     }
 }
 
@@ -526,15 +533,15 @@ impl Generated {
     /// failed location, a directory that does not exist, a name with `..`
     /// (a warning for archives). All are checked before anything is
     /// written.
-    pub fn check(&self, settings: &Settings, report: &mut dyn FnMut(String)) -> Result<(), ()> {
+    pub fn check(&self, settings: &Settings, report: &mut dyn FnMut(String)) -> Result<(), Failed> {
         for (location, contents) in &self.locations {
             if contents.failed {
-                return Err(());
+                return Err(Failed);
             }
             let archive = !location.ends_with('/');
             if !archive && !Path::new(location).is_dir() {
                 report(format!("{location}: No such file or directory\n"));
-                return Err(());
+                return Err(Failed);
             }
             for name in contents.files.keys() {
                 if settings.allow_out_dir_escape || !name.windows(2).any(|w| w == b"..") {
@@ -547,7 +554,7 @@ impl Generated {
                          --unsafe_allow_out_dir_escape to disable this error if intentional.\n",
                         String::from_utf8_lossy(name)
                     ));
-                    return Err(());
+                    return Err(Failed);
                 }
             }
         }
@@ -557,7 +564,7 @@ impl Generated {
     /// Writes every location: a directory's files under it (parent
     /// directories made), an archive as protoc's zip writer makes it (a
     /// `.jar` with protoc's manifest). Call [`Generated::check`] first.
-    pub fn write(self, mode: WriteMode, report: &mut dyn FnMut(String)) -> Result<(), ()> {
+    pub fn write(self, mode: WriteMode, report: &mut dyn FnMut(String)) -> Result<(), Failed> {
         for (location, mut contents) in self.locations {
             if !location.ends_with('/') {
                 if location.ends_with(".jar") {
@@ -569,8 +576,10 @@ impl Generated {
                         });
                 }
                 let bytes = zip::archive(&contents.files);
-                write_one(Path::new(&location), &bytes, mode)
-                    .map_err(|message| report(format!("{location}: {message}\n")))?;
+                write_one(Path::new(&location), &bytes, mode).map_err(|message| {
+                    report(format!("{location}: {message}\n"));
+                    Failed
+                })?;
                 continue;
             }
             for (name, content) in &contents.files {
@@ -583,11 +592,13 @@ impl Generated {
                             parent.display(),
                             crate::compile::source_tree::os_error_text(&err)
                         ));
-                        return Err(());
+                        return Err(Failed);
                     }
                 }
-                write_one(&path, content, mode)
-                    .map_err(|message| report(format!("{}: {message}\n", path.display())))?;
+                write_one(&path, content, mode).map_err(|message| {
+                    report(format!("{}: {message}\n", path.display()));
+                    Failed
+                })?;
             }
         }
         Ok(())

@@ -58,7 +58,7 @@ pub const FLAGS: &[Flag] = &[
     implemented("--direct_dependencies", "imports outside the list are errors"),
     implemented("--option_dependencies", "`import option`s outside the list are errors"),
     implemented("--notices", "protoc-rs's licence and where its data comes from"),
-    implemented("--plugin=EXECUTABLE", "runs `protoc-gen-NAME` plugins for `--NAME_out`, as protoc does"),
+    implemented("--plugin=EXECUTABLE", "runs `protoc-gen-NAME` plugins for `--NAME_out` as protoc 35 does, into directories or `.zip`/`.jar`/`.srcjar` files (see Plugins)"),
     refused("--cpp_out=OUT_DIR", "protoc's C++ generator is not part of protoc-rs"),
     refused("--csharp_out=OUT_DIR", "protoc's C# generator is not part of protoc-rs"),
     refused("--java_out=OUT_DIR", "protoc's Java generator is not part of protoc-rs"),
