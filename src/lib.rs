@@ -12,9 +12,10 @@
 //!   (`tonic_prost_build::` becomes `protoc_rs::tonic::`).
 //! - [`configure`] and [`Builder`]: protoc-rs's own build helper.
 //!
-//! The binary (`cargo install protoc-rs --features cli`) is protoc's
-//! command line and `protoc-rs compile`; a build dependency compiles none
-//! of it.
+//! The binaries (`cargo install protoc-rs --features cli`) are
+//! `protoc-rs`, protoc's command line (plugins included) and `protoc-rs
+//! compile`, and `protoc-gen-prost-rs`, the Rust generator as a protoc
+//! plugin; a build dependency compiles none of it.
 //!
 //! The modules below those are the pipeline's stages, one per stage, data
 //! flowing one way: source text → syntax (lexer, parser, spanned tree) →
