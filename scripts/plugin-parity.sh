@@ -21,7 +21,7 @@
 # Prints `PLUGIN identical: I/N` (N: files either compiler wrote) and
 # fails unless every line is N/N with every run ending alike.
 #
-# Usage: scripts/plugin-parity.sh   (after cargo build --release --features cli)
+# Usage: scripts/plugin-parity.sh   (builds both binaries in release mode)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -29,6 +29,8 @@ root=$PWD
 # shellcheck source=lib/protoc35.sh
 . scripts/lib/protoc35.sh
 protoc35_require
+
+cargo build --release --quiet --features cli --bin protoc-rs --bin protoc-gen-prost-rs
 
 corpus=${CORPUS:-$root/../shared/corpus}
 seed=${SEED:-$root/../shared/seed/protos}
@@ -183,10 +185,18 @@ for i in 0 1; do
   b=$scratch/prost-rs/rust-out/$i
   mkdir -p "$a" "$b"
   # shellcheck disable=SC2086
-  (cd "${run_dir[$i]}" && "${protoc35[@]}" ${run_args[$i]} \
-    "--plugin=protoc-gen-prost-rs=$prost_rs_plugin" "--prost-rs_out=$a" ${run_files[$i]} 2> /dev/null)
+  if ! (cd "${run_dir[$i]}" && "${protoc35[@]}" ${run_args[$i]} \
+    "--plugin=protoc-gen-prost-rs=$prost_rs_plugin" "--prost-rs_out=$a" ${run_files[$i]} 2> "$a.err"); then
+    echo "prost-rs, ${runs[$i]}: protoc 35 running protoc-gen-prost-rs failed:" >&2
+    grep -v 'warning: Import' "$a.err" | head -5 >&2
+    failed=$((failed + 1))
+  fi
   # shellcheck disable=SC2086
-  (cd "${run_dir[$i]}" && "$bin" compile ${run_args[$i]} --rust-out "$b" ${run_files[$i]} 2> /dev/null)
+  if ! (cd "${run_dir[$i]}" && "$bin" compile ${run_args[$i]} --rust-out "$b" ${run_files[$i]} 2> "$b.err"); then
+    echo "prost-rs, ${runs[$i]}: protoc-rs compile --rust-out failed:" >&2
+    head -5 "$b.err" >&2
+    failed=$((failed + 1))
+  fi
   while IFS= read -r rel; do
     total=$((total + 1))
     if cmp -s "$a/$rel" "$b/$rel"; then
