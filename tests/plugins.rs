@@ -50,19 +50,6 @@ fn tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn protoc_gen_prost_rs_writes_what_rust_out_writes() {
     let work = common::root().join("fixtures/plugin-requests/work");
@@ -143,7 +130,7 @@ fn protoc_gen_prost_rs_reports_a_bad_parameter_through_the_protocol() {
 /// A copy of protoc_cli's work directory, with its canned plugins.
 fn cli_work(name: &str) -> PathBuf {
     let work = scratch(name);
-    copy_dir(&common::root().join("fixtures/protoc-cli/work"), &work);
+    common::copy_dir(&common::root().join("fixtures/protoc-cli/work"), &work);
     work
 }
 

@@ -22,19 +22,6 @@ fn goldens() -> PathBuf {
     common::root().join("fixtures/goldens/protoc-cli")
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -66,7 +53,7 @@ fn run(name: &str, args: &[String], stdin: Option<&Path>) -> Run {
     let work = std::env::temp_dir().join(format!("protoc-rs-cli-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     let original = fixtures().join("work");
-    copy_dir(&original, &work);
+    common::copy_dir(&original, &work);
     let binary = env!("CARGO_BIN_EXE_protoc-rs");
     let output = Command::new(binary)
         .args(args)

@@ -399,21 +399,7 @@ fn run_plugins(
     if plugins.directives.is_empty() {
         return Ok(None);
     }
-    // The host checks the files to generate against what plugins support;
-    // it needs no source info for that.
-    let set = compilation.file_descriptor_set(crate::descriptors::SetOptions {
-        include_imports: true,
-        include_source_info: false,
-        retain_options: true,
-        given_json_names_only: false,
-    });
-    let generated = host::generate(
-        &plugins.directives,
-        &plugins.settings,
-        compilation,
-        &set,
-        report,
-    )?;
+    let generated = host::generate(&plugins.directives, &plugins.settings, compilation, report)?;
     generated.check(&plugins.settings, report)?;
     Ok(Some(generated))
 }

@@ -92,7 +92,6 @@ pub fn generate(
     directives: &[Directive],
     settings: &Settings,
     compilation: &Compilation,
-    set: &pb::FileDescriptorSet,
     report: &mut dyn FnMut(String),
 ) -> Result<Generated, Failed> {
     let base = RequestBase::new(compilation);
@@ -100,7 +99,6 @@ pub fn generate(
         .iter()
         .map(|d| base.request(&d.parameter).encode_to_vec())
         .collect();
-    drop(base);
     // Every plugin at once; each answer is looked at in command-line order.
     let answers: Vec<Ran> = std::thread::scope(|scope| {
         let running: Vec<_> = directives
@@ -121,14 +119,7 @@ pub fn generate(
             })
             .collect()
     });
-    let to_generate: Vec<&pb::FileDescriptorProto> = compilation
-        .inputs
-        .iter()
-        .filter_map(|&id| {
-            let name = compilation.sources.get(id).name();
-            set.file.iter().find(|f| f.name() == name)
-        })
-        .collect();
+    let to_generate: Vec<&pb::FileDescriptorProto> = base.files_to_generate().collect();
     let mut generated = Generated::default();
     for (directive, ran) in directives.iter().zip(answers) {
         // A closed stderr must not change the outcome.

@@ -140,6 +140,17 @@ impl<'c> RequestBase<'c> {
         }
     }
 
+    /// The files to generate in command-line order, each with every
+    /// option: what protoc checks a plugin's supported features against.
+    pub fn files_to_generate(&self) -> impl Iterator<Item = &pb::FileDescriptorProto> {
+        self.to_generate.iter().filter_map(|name| {
+            self.files
+                .iter()
+                .find(|(full, without)| without.is_some() && full.name() == name)
+                .map(|(full, _)| full)
+        })
+    }
+
     /// The request one plugin gets.
     pub fn request(&self, parameter: &str) -> CodeGeneratorRequest {
         // protoc's "bootstrap" parameter: the files to generate without

@@ -103,7 +103,6 @@ fn run_compiled(invocation: &Invocation, compilation: &Compilation) -> u8 {
             &invocation.directives(),
             &settings,
             compilation,
-            &set,
             &mut report,
         ) else {
             return 1;
