@@ -22,7 +22,7 @@ use std::io;
 use std::path::Path;
 
 use crate::build::{self, Settings};
-use crate::codegen::{self, Services, TonicOptions};
+use crate::codegen::rust::{self as codegen, Services, TonicOptions};
 
 /// A new builder with prost-build's and tonic-prost-build's defaults.
 ///

@@ -32,9 +32,51 @@ pub(crate) fn c_escape(bytes: &[u8]) -> String {
     out
 }
 
+/// `bytes` hex-escaped as absl's `CHexEscape` does it (protoc's Python
+/// generator embeds serialized descriptors with it): the named escapes as
+/// in [`c_escape`], other bytes outside printable ASCII as `\xHH`, and a
+/// hex digit right after such an escape escaped too, so that no escape
+/// reads on into the next character.
+pub(crate) fn c_hex_escape(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    let mut after_hex = false;
+    for &byte in bytes {
+        let named = match byte {
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            b'"' => Some("\\\""),
+            b'\'' => Some("\\'"),
+            b'\\' => Some("\\\\"),
+            _ => None,
+        };
+        if let Some(named) = named {
+            out.push_str(named);
+            after_hex = false;
+        } else if !(0x20..=0x7e).contains(&byte) || (after_hex && byte.is_ascii_hexdigit()) {
+            out.push_str("\\x");
+            out.push(HEX[usize::from(byte >> 4)] as char);
+            out.push(HEX[usize::from(byte & 15)] as char);
+            after_hex = true;
+        } else {
+            out.push(byte as char);
+            after_hex = false;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_escapes_guard_a_following_hex_digit() {
+        assert_eq!(c_hex_escape(b"\x03ADD\x08SUB"), "\\x03\\x41\\x44\\x44\\x08SUB");
+        assert_eq!(c_hex_escape(b"\n\"'\\\x90z"), "\\n\\\"\\'\\\\\\x90z");
+        assert_eq!(c_hex_escape(b"\x00\ng"), "\\x00\\ng");
+    }
 
     #[test]
     fn named_escapes_octal_for_the_rest() {

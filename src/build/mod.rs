@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use ::prost::Message;
 
-use crate::codegen::{self, GeneratedFile, Services};
+use crate::codegen::rust::{self as codegen, GeneratedFile, Services};
 use crate::compile::{self, output, Compilation};
 use crate::descriptors::SetOptions;
 use crate::diagnostics::render::{self, ErrorFormat};

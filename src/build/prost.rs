@@ -27,9 +27,9 @@ use std::path::{Path, PathBuf};
 
 use ::prost::Message;
 
-pub use super::super::codegen::{Comments, Method, Service, ServiceGenerator};
+pub use super::super::codegen::rust::{Comments, Method, Service, ServiceGenerator};
 use super::Settings;
-use crate::codegen::{self, Services};
+use crate::codegen::rust::{self as codegen, Services};
 
 /// A Rust module path for a protobuf package (prost-build's `Module`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -18,7 +18,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 pub use super::prost::Config;
-use crate::codegen::{TonicGenerator, TonicOptions};
+use crate::codegen::rust::{TonicGenerator, TonicOptions};
 pub use prost_types::FileDescriptorSet;
 
 /// tonic-prost-build's `Builder`, with its defaults.

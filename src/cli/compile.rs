@@ -414,25 +414,25 @@ enum Failure {
 fn rust_files(
     args: &CompileArgs,
     compilation: &Compilation,
-) -> Result<Vec<crate::codegen::GeneratedFile>, Failure> {
+) -> Result<Vec<crate::codegen::rust::GeneratedFile>, Failure> {
     let config = codegen_config(args).map_err(Failure::Usage)?;
-    let tonic = crate::codegen::TonicOptions {
+    let tonic = crate::codegen::rust::TonicOptions {
         build_server: !args.no_server,
         build_client: !args.no_client,
         ..Default::default()
     };
     let services = if tonic.build_client || tonic.build_server {
-        crate::codegen::Services::Tonic(&tonic)
+        crate::codegen::rust::Services::Tonic(&tonic)
     } else {
-        crate::codegen::Services::None
+        crate::codegen::rust::Services::None
     };
     // Like prost-build, the code of every import too.
     let mut files = compilation
         .rust_code(&config, services)
         .map_err(Failure::Input)?;
     if let Some(name) = &args.include_file {
-        let content = crate::codegen::include_file(&files);
-        files.push(crate::codegen::GeneratedFile {
+        let content = crate::codegen::rust::include_file(&files);
+        files.push(crate::codegen::rust::GeneratedFile {
             name: name.clone(),
             module: Vec::new(),
             content,
@@ -442,13 +442,13 @@ fn rust_files(
 }
 
 /// The code generation settings the flags ask for.
-fn codegen_config(args: &CompileArgs) -> Result<crate::codegen::Config, String> {
+fn codegen_config(args: &CompileArgs) -> Result<crate::codegen::rust::Config, String> {
     let pair = |flag: &str, text: &str| {
         text.split_once('=')
             .map(|(a, b)| (a.to_owned(), b.to_owned()))
             .ok_or_else(|| format!("--{flag} wants PATH=VALUE, got `{text}`"))
     };
-    let mut config = crate::codegen::Config::rust_out();
+    let mut config = crate::codegen::rust::Config::rust_out();
     config.extern_paths = args
         .extern_path
         .iter()

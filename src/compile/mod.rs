@@ -87,16 +87,16 @@ impl Compilation {
     /// would collide in Rust.
     pub fn rust_code(
         &self,
-        config: &crate::codegen::Config,
-        services: crate::codegen::Services<'_>,
-    ) -> Result<Vec<crate::codegen::GeneratedFile>, Vec<Diagnostic>> {
+        config: &crate::codegen::rust::Config,
+        services: crate::codegen::rust::Services<'_>,
+    ) -> Result<Vec<crate::codegen::rust::GeneratedFile>, Vec<Diagnostic>> {
         let set = self.file_descriptor_set(descriptors::SetOptions {
             include_imports: true,
             include_source_info: true,
             retain_options: false,
             given_json_names_only: false,
         });
-        let code = crate::codegen::generate(&set.file, config, services)
+        let code = crate::codegen::rust::generate(&set.file, config, services)
             .map_err(|errors| self.codegen_diagnostics(&errors));
         // Freeing every descriptor and location takes a while; nothing
         // waits for it. (If no thread can be made, the set is freed here.)
@@ -105,12 +105,12 @@ impl Compilation {
     }
 
     /// Codegen errors as diagnostics on their .proto files.
-    pub fn codegen_diagnostics(&self, errors: &[crate::codegen::CodegenError]) -> Vec<Diagnostic> {
+    pub fn codegen_diagnostics(&self, errors: &[crate::codegen::rust::CodegenError]) -> Vec<Diagnostic> {
         errors.iter().map(|e| self.codegen_diagnostic(e)).collect()
     }
 
     /// A codegen error as a diagnostic on its .proto file.
-    fn codegen_diagnostic(&self, error: &crate::codegen::CodegenError) -> Diagnostic {
+    fn codegen_diagnostic(&self, error: &crate::codegen::rust::CodegenError) -> Diagnostic {
         let id = self
             .files
             .iter()

@@ -6,7 +6,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::codegen::GeneratedFile;
+use crate::codegen::rust::GeneratedFile;
 
 /// What writing did to each file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

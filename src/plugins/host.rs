@@ -25,7 +25,8 @@ use std::process::{Command, Stdio};
 
 use prost::Message;
 
-use super::{zip, FEATURE_SUPPORTS_EDITIONS};
+use super::{builtin, zip, FEATURE_SUPPORTS_EDITIONS};
+use crate::codegen::python::Generator;
 use super::{CodeGeneratorResponse, RequestBase, FEATURE_PROTO3_OPTIONAL};
 use crate::compile::Compilation;
 use crate::descriptors::pb;
@@ -95,25 +96,50 @@ pub fn generate(
     report: &mut dyn FnMut(String),
 ) -> Result<Generated, Failed> {
     let base = RequestBase::new(compilation);
-    let requests: Vec<Vec<u8>> = directives
+    let builtins: Vec<Option<Generator>> = directives
         .iter()
-        .map(|d| base.request(&d.parameter).encode_to_vec())
+        .map(|d| builtin::generator_of(&d.flag))
         .collect();
-    // Every plugin at once; each answer is looked at in command-line order.
+    let builtin_files = builtins
+        .iter()
+        .any(Option::is_some)
+        .then(|| base.builtin_files())
+        .unwrap_or_default();
+    let requests: Vec<Option<Vec<u8>>> = directives
+        .iter()
+        .zip(&builtins)
+        .map(|(d, builtin)| {
+            builtin
+                .is_none()
+                .then(|| base.request(&d.parameter).encode_to_vec())
+        })
+        .collect();
+    // Every generator at once; each answer is looked at in command-line
+    // order.
     let answers: Vec<Ran> = std::thread::scope(|scope| {
         let running: Vec<_> = directives
             .iter()
             .zip(requests)
-            .map(|(directive, request)| {
+            .zip(&builtins)
+            .map(|((directive, request), builtin)| {
                 let plugin = directive.plugin();
-                scope.spawn(move || communicate(settings, &plugin, request))
+                let (files, names) = (&builtin_files, base.names_to_generate());
+                scope.spawn(move || match (builtin, request) {
+                    (Some(generator), _) => Ran {
+                        answer: Ok(builtin::run(*generator, files, names, &directive.parameter)),
+                        stderr: Vec::new(),
+                    },
+                    (None, request) => {
+                        communicate(settings, &plugin, request.unwrap_or_default())
+                    }
+                })
             })
             .collect();
         running
             .into_iter()
             .map(|thread| {
                 thread.join().unwrap_or_else(|_| Ran {
-                    answer: Err(("plugin thread panicked".to_owned(), None)),
+                    answer: Err(("generator thread panicked".to_owned(), None)),
                     stderr: Vec::new(),
                 })
             })
@@ -121,7 +147,7 @@ pub fn generate(
     });
     let to_generate: Vec<&pb::FileDescriptorProto> = base.files_to_generate().collect();
     let mut generated = Generated::default();
-    for (directive, ran) in directives.iter().zip(answers) {
+    for ((directive, ran), builtin) in directives.iter().zip(answers).zip(&builtins) {
         // A closed stderr must not change the outcome.
         let _ = std::io::stderr().write_all(&ran.stderr);
         let answer = ran.answer;
@@ -129,40 +155,71 @@ pub fn generate(
             .locations
             .entry(location_key(&directive.location))
             .or_default();
-        let plugin = directive.plugin();
+        // protoc names a built-in generator by its flag, a plugin by its
+        // program name.
+        let name = match builtin {
+            Some(_) => directive.flag.clone(),
+            None => directive.plugin(),
+        };
         let response = match answer {
             Ok(response) => response,
             Err((message, printed)) => {
                 if let Some(printed) = printed {
                     report(printed);
                 }
-                report(format!("{}: {plugin}: {message}\n", directive.flag));
+                report(format!("{}: {name}: {message}\n", directive.flag));
                 return Err(Failed);
             }
         };
-        if let Err(message) = apply(&plugin, &response, location, report) {
+        let outcome = match builtin {
+            Some(_) => apply_builtin(&name, &response, &to_generate, location, report),
+            None => apply_plugin(&name, &response, &to_generate, location, report),
+        };
+        if let Err(message) = outcome {
             report(format!("{}: {message}\n", directive.flag));
             return Err(Failed);
         }
-        let ok = checks(&plugin, &response, &to_generate, report);
-        match response.error.filter(|e| !e.is_empty()) {
-            Some(error) => {
-                report(format!(
-                    "{}: {}\n",
-                    directive.flag,
-                    String::from_utf8_lossy(&error)
-                ));
-                return Err(Failed);
-            }
-            // protoc prints the flag with an empty message here.
-            None if !ok => {
-                report(format!("{}: \n", directive.flag));
-                return Err(Failed);
-            }
-            None => {}
-        }
     }
     Ok(generated)
+}
+
+/// A plugin's response, as protoc takes it: files first (even when the
+/// response reports an error), then the feature checks, then the error.
+/// `Err` is the message after the flag.
+fn apply_plugin(
+    plugin: &str,
+    response: &CodeGeneratorResponse,
+    to_generate: &[&pb::FileDescriptorProto],
+    location: &mut Location,
+    report: &mut dyn FnMut(String),
+) -> Result<(), String> {
+    apply(plugin, response, location, report)?;
+    let ok = checks(plugin, response, to_generate, report);
+    match response.error.as_ref().filter(|e| !e.is_empty()) {
+        Some(error) => Err(String::from_utf8_lossy(error).into_owned()),
+        // protoc prints the flag with an empty message here.
+        None if !ok => Err(String::new()),
+        None => Ok(()),
+    }
+}
+
+/// A built-in generator's response, as protoc's `GenerateBuiltInOutput`
+/// takes it: the feature checks come before generating, and a failed
+/// generator writes nothing.
+fn apply_builtin(
+    flag: &str,
+    response: &CodeGeneratorResponse,
+    to_generate: &[&pb::FileDescriptorProto],
+    location: &mut Location,
+    report: &mut dyn FnMut(String),
+) -> Result<(), String> {
+    if !checks(flag, response, to_generate, report) {
+        return Err(String::new());
+    }
+    if let Some(error) = response.error.as_ref().filter(|e| !e.is_empty()) {
+        return Err(String::from_utf8_lossy(error).into_owned());
+    }
+    apply(flag, response, location, report)
 }
 
 /// protoc's key for an output location: a directory with a trailing `/`,

@@ -13,6 +13,7 @@
 //! sets (through the driver's `Compilation`), never from syntax trees; the
 //! host never knows which language a plugin writes.
 
+pub mod builtin;
 pub mod host;
 pub mod prost_rs;
 mod zip;
@@ -149,6 +150,33 @@ impl<'c> RequestBase<'c> {
                 .find(|(full, without)| without.is_some() && full.name() == name)
                 .map(|(full, _)| full)
         })
+    }
+
+    /// The files a built-in generator gets, in the request protoc 35
+    /// builds for its own generators: as a plugin's, but the files to
+    /// generate carry json names only where the .proto gives them
+    /// (`CopyTo` without `CopyJsonNameTo`). `_pb2.py` embeds those
+    /// descriptors, so the difference shows.
+    pub fn builtin_files(&self) -> Vec<pb::FileDescriptorProto> {
+        let without_json = self.compilation.file_descriptor_set(SetOptions {
+            include_imports: true,
+            include_source_info: true,
+            retain_options: false,
+            given_json_names_only: true,
+        });
+        self.files
+            .iter()
+            .zip(without_json.file)
+            .map(|((full, generated), bare)| match generated {
+                Some(_) => bare,
+                None => full.clone(),
+            })
+            .collect()
+    }
+
+    /// The names of the files to generate, in command-line order.
+    pub fn names_to_generate(&self) -> &[String] {
+        &self.to_generate
     }
 
     /// The request one plugin gets.

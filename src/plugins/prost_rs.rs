@@ -27,7 +27,7 @@ use super::{
     CodeGeneratorRequest, CodeGeneratorResponse, ResponseFile, FEATURE_PROTO3_OPTIONAL,
     FEATURE_SUPPORTS_EDITIONS,
 };
-use crate::codegen::{self, Config, GeneratedFile, Services, TonicOptions};
+use crate::codegen::rust::{self as codegen, Config, GeneratedFile, Services, TonicOptions};
 use crate::descriptors::pb;
 
 /// The editions it accepts: those protoc-rs's front end accepts, which is

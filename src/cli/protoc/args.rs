@@ -75,10 +75,12 @@ impl Invocation {
             .iter()
             .map(|output| {
                 let mut parameter = output.parameter.clone();
+                let takes_options = crate::plugins::builtin::generator_of(&output.name)
+                    .is_none_or(crate::plugins::builtin::takes_option_flag);
                 if let Some(more) = self
                     .plugin_parameters
                     .get(&plugin_name(&output.name))
-                    .filter(|p| !p.is_empty())
+                    .filter(|p| takes_options && !p.is_empty())
                 {
                     if !parameter.is_empty() {
                         parameter.push(',');

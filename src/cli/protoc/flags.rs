@@ -65,12 +65,12 @@ pub const FLAGS: &[Flag] = &[
     refused("--kotlin_out=OUT_DIR", "protoc's Kotlin generator is not part of protoc-rs"),
     refused("--objc_out=OUT_DIR", "protoc's Objective-C generator is not part of protoc-rs"),
     refused("--php_out=OUT_DIR", "protoc's PHP generator is not part of protoc-rs"),
-    refused("--pyi_out=OUT_DIR", "protoc's Python stub generator is not part of protoc-rs yet"),
-    refused("--python_out=OUT_DIR", "protoc's Python generator is not part of protoc-rs yet"),
+    implemented("--pyi_out=OUT_DIR", "protoc's Python stub generator, built in: `_pb2.pyi`, byte-identical to grpcio-tools 1.85.1's"),
+    implemented("--python_out=OUT_DIR", "protoc's Python generator, built in: `_pb2.py`, byte-identical to grpcio-tools 1.85.1's"),
     refused("--rbs_out=OUT_DIR", "protoc's RBS generator is not part of protoc-rs"),
     refused("--ruby_out=OUT_DIR", "protoc's Ruby generator is not part of protoc-rs"),
     refused("--rust_out=OUT_DIR", "protoc's own Rust generator (protobuf v4) is not part of protoc-rs; `protoc-rs compile --rust-out` writes prost code"),
-    implemented("--grpc_python_out=OUT_DIR", "grpcio-tools' generator, a plugin for the protoc binary: runs `protoc-gen-grpc_python`"),
+    implemented("--grpc_python_out=OUT_DIR", "grpcio-tools' gRPC generator, built in as in `grpc_tools.protoc`: `_pb2_grpc.py`"),
     implemented("@<filename>", "arguments from a file, one per line"),
 ];
 
@@ -89,10 +89,6 @@ pub fn refusal(flag: &str) -> Option<String> {
                 .and_then(|n| n.strip_suffix("_out=OUT_DIR"))
                 == Some(stem)
         })?;
-    // protoc has no --pyi_opt: it is a plugin's option there too.
-    if stem == "pyi" && flag.ends_with("_opt") {
-        return None;
-    }
     Some(format!(
         "{flag}: not supported by protoc-rs: {}.",
         entry.note

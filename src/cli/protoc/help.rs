@@ -73,13 +73,15 @@ For protoc-rs's own command line (rustc-style diagnostics, Rust code), run
   --NAME_out=[PARAMS:]OUT_DIR Run plugin protoc-gen-NAME, writing into
                               OUT_DIR.
   --NAME_opt=PARAMS           More parameters for that plugin.
-  --grpc_python_out=OUT_DIR   Run protoc-gen-grpc_python, as the protoc binary
-                              does (grpcio-tools has it built in).
+  --python_out=OUT_DIR        Generate Python (_pb2.py), built in.
+  --pyi_out=OUT_DIR           Generate Python stubs (_pb2.pyi), built in.
+  --grpc_python_out=OUT_DIR   Generate gRPC Python (_pb2_grpc.py), built in
+                              as in grpcio-tools.
   @<filename>                 Read arguments from a file, one per line, as
                               written (no shell expansion).
 
-protoc's built-in generators (--cpp_out, --java_out, --python_out, ...) are
-not part of protoc-rs and are refused."#;
+protoc's other built-in generators (--cpp_out, --java_out, ...) are not
+part of protoc-rs and are refused."#;
 
 /// Prints the help text, as protoc does, on standard output.
 pub(super) fn print(executable: &str) {
