@@ -6,8 +6,8 @@
 #
 # Sets: the seed's proto; googleapis-mid in one run; every protobuf test
 # file protoc 35 accepts (fixtures/goldens/protoc35/protobuf.digests), one
-# run each; every fixture under fixtures/python/, one run each, with
-# fixtures/python as the include path.
+# run each; every fixture under fixtures/python/, one run each, with its
+# folder (fixtures/python/pb2, .../pyi, .../grpc) as the include path.
 #
 # Prints `SET identical: I/N` (N: files either compiler wrote) and fails
 # unless every line is N/N with every run ending alike.
@@ -105,9 +105,12 @@ for set in $sets; do
       done < fixtures/goldens/protoc35/protobuf.digests
       ;;
     fixtures)
-      while IFS= read -r file; do
-        compare_run "fixtures/python/$file" "$root/fixtures/python" "-I." "$file"
-      done < <(cd fixtures/python && find . -name '*.proto' | sed 's|^\./||' | LC_ALL=C sort)
+      for folder in fixtures/python/*/; do
+        folder=${folder%/}
+        while IFS= read -r file; do
+          compare_run "$folder/$file" "$root/$folder" "-I." "$file"
+        done < <(cd "$folder" && find . -name '*.proto' | sed 's|^\./||' | LC_ALL=C sort)
+      done
       ;;
     *)
       echo "python-parity.sh: unknown set $set" >&2

@@ -16,7 +16,7 @@ use prost::Message;
 
 use super::printer::Printer;
 use super::{
-    contains_keyword, is_keyword, module_name, output_file_name, pyi, resolve_keyword,
+    contains_keyword, module_name, output_file_name, pyi,
     OutputFile, Pool, PROTOBUF_PYTHON_VERSION,
 };
 use crate::descriptors::pb;
@@ -432,23 +432,6 @@ pub(crate) fn service_descriptor_name(name: &str) -> String {
     format!("_{}", name.to_ascii_uppercase())
 }
 
-/// A message or enum as Python code names it in its own module: nested
-/// names joined with `.`, a keyword through `getattr` (nested) or
-/// `globals()` (top level).
-pub(crate) fn class_path(path: &[&str]) -> String {
-    let mut name = String::new();
-    for (depth, part) in path.iter().enumerate() {
-        if depth == 0 {
-            name = resolve_keyword(part);
-        } else if is_keyword(part) {
-            name = format!("getattr({name}, '{part}')");
-        } else {
-            name = format!("{name}.{part}");
-        }
-    }
-    name
-}
-
 /// The first occurrence of `needle` in `haystack`.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() {
@@ -477,8 +460,6 @@ mod tests {
     fn descriptor_names_are_upper_case_paths() {
         assert_eq!(descriptor_name(&["Work", "Operation"]), "_WORK_OPERATION");
         assert_eq!(service_descriptor_name("Demo"), "_DEMO");
-        assert_eq!(class_path(&["Outer", "class", "x"]), "getattr(Outer, 'class').x");
-        assert_eq!(class_path(&["from"]), "globals()['from']");
     }
 
     #[test]
