@@ -73,7 +73,10 @@ mod tests {
 
     #[test]
     fn hex_escapes_guard_a_following_hex_digit() {
-        assert_eq!(c_hex_escape(b"\x03ADD\x08SUB"), "\\x03\\x41\\x44\\x44\\x08SUB");
+        assert_eq!(
+            c_hex_escape(b"\x03ADD\x08SUB"),
+            "\\x03\\x41\\x44\\x44\\x08SUB"
+        );
         assert_eq!(c_hex_escape(b"\n\"'\\\x90z"), "\\n\\\"\\'\\\\\\x90z");
         assert_eq!(c_hex_escape(b"\x00\ng"), "\\x00\\ng");
     }

@@ -105,7 +105,10 @@ impl Compilation {
     }
 
     /// Codegen errors as diagnostics on their .proto files.
-    pub fn codegen_diagnostics(&self, errors: &[crate::codegen::rust::CodegenError]) -> Vec<Diagnostic> {
+    pub fn codegen_diagnostics(
+        &self,
+        errors: &[crate::codegen::rust::CodegenError],
+    ) -> Vec<Diagnostic> {
         errors.iter().map(|e| self.codegen_diagnostic(e)).collect()
     }
 

@@ -26,8 +26,8 @@ use std::process::{Command, Stdio};
 use prost::Message;
 
 use super::{builtin, zip, FEATURE_SUPPORTS_EDITIONS};
-use crate::codegen::python::Generator;
 use super::{CodeGeneratorResponse, RequestBase, FEATURE_PROTO3_OPTIONAL};
+use crate::codegen::python::Generator;
 use crate::compile::Compilation;
 use crate::descriptors::pb;
 use crate::escape::c_escape;
@@ -129,9 +129,7 @@ pub fn generate(
                         answer: Ok(builtin::run(*generator, files, names, &directive.parameter)),
                         stderr: Vec::new(),
                     },
-                    (None, request) => {
-                        communicate(settings, &plugin, request.unwrap_or_default())
-                    }
+                    (None, request) => communicate(settings, &plugin, request.unwrap_or_default()),
                 })
             })
             .collect();

@@ -21,7 +21,8 @@ use std::collections::BTreeSet;
 use super::{module_name, strip_proto, OutputFile, Pool, GRPC_VERSION};
 use crate::descriptors::pb;
 
-/// What protoc reports for a generator that fails without saying why.
+/// What protoc reports for a generator that fails without saying why
+/// (the caller names the file in front, as protoc does).
 const NO_DESCRIPTION: &str = "Code generator returned false but provided no error description.";
 
 /// `FileDescriptorProto.service`, `ServiceDescriptorProto.method`: the
@@ -34,11 +35,9 @@ pub(crate) fn generate(
     file: &pb::FileDescriptorProto,
     parameter: &str,
 ) -> Result<Vec<OutputFile>, String> {
-    // protoc names the file in front of whatever a generator reports.
-    let in_file = |message: &str| format!("{}: {message}", file.name());
     let base = output_base(file.name())
-        .ok_or_else(|| in_file("Invalid proto file name. Proto file must end with .proto"))?;
-    let options = Options::parse(parameter).map_err(|message| in_file(&message))?;
+        .ok_or("Invalid proto file name. Proto file must end with .proto")?;
+    let options = Options::parse(parameter)?;
     let generator = FileGenerator {
         pool,
         file,
@@ -46,17 +45,13 @@ pub(crate) fn generate(
     };
     let mut outputs = vec![OutputFile::whole(
         format!("{base}_pb2_grpc.py"),
-        generator
-            .pb2_grpc_module()
-            .map_err(|message| in_file(&message))?,
+        generator.pb2_grpc_module()?,
     )];
     if options.with_beta {
         outputs.push(OutputFile {
             name: format!("{base}_pb2.py"),
             insertion_point: "module_scope".to_owned(),
-            content: generator
-                .beta_insertion()
-                .map_err(|message| in_file(&message))?,
+            content: generator.beta_insertion()?,
         });
     }
     Ok(outputs)
@@ -75,7 +70,7 @@ impl Options {
     fn parse(parameter: &str) -> Result<Options, String> {
         let parts = split_parameter(parameter);
         let (version, strip_prefix) = match parts.as_slice() {
-            [version] if version.is_empty() => ("grpc_2_0", None),
+            [""] => ("grpc_2_0", None),
             [version] => (*version, None),
             [version, prefix] => (*version, Some((*prefix).to_owned())),
             _ => {
@@ -203,14 +198,10 @@ impl Printer {
     }
 
     /// A body one level in.
-    fn indented(
-        &mut self,
-        body: impl FnOnce(&mut Printer) -> Result<(), String>,
-    ) -> Result<(), String> {
+    fn indented(&mut self, body: impl FnOnce(&mut Printer)) {
         self.indent();
-        let result = body(self);
+        body(self);
         self.outdent();
-        result
     }
 }
 
@@ -354,8 +345,8 @@ impl<'a> FileGenerator<'_, 'a> {
         );
         p.print("import grpc\nimport warnings\n\n");
         self.print_imports(&mut p);
-        self.print_version_guard(&mut p)?;
-        print_services(&mut p, &services)?;
+        self.print_version_guard(&mut p);
+        print_services(&mut p, &services);
         Ok(p.out)
     }
 
@@ -378,20 +369,18 @@ impl<'a> FileGenerator<'_, 'a> {
                  from grpc.framework.common import cardinality\n\
                  from grpc.framework.interfaces.face import utilities as face_utilities\n",
             );
-            print_services(p, &services)?;
+            print_services(p, &services);
             for service in &services {
-                print_beta_servicer(p, service)?;
-                print_beta_stub(p, service)?;
-                print_beta_server_factory(p, service)?;
-                print_beta_stub_factory(p, service)?;
+                print_beta_servicer(p, service);
+                print_beta_stub(p, service);
+                print_beta_server_factory(p, service);
+                print_beta_stub_factory(p, service);
             }
-            Ok(())
-        })?;
+        });
         p.print("except ImportError:\n");
         p.indented(|p| {
             p.print("pass");
-            Ok(())
-        })?;
+        });
         Ok(p.out)
     }
 
@@ -424,7 +413,7 @@ impl<'a> FileGenerator<'_, 'a> {
 
     /// The check that the installed grpc is at least the generating
     /// version.
-    fn print_version_guard(&self, p: &mut Printer) -> Result<(), String> {
+    fn print_version_guard(&self, p: &mut Printer) {
         p.print_with(
             "\nGRPC_GENERATED_VERSION = '$version$'\n",
             &[("version", GRPC_VERSION)],
@@ -436,13 +425,11 @@ impl<'a> FileGenerator<'_, 'a> {
                 "from grpc._utilities import first_version_is_lower\n\
                  _version_not_supported = first_version_is_lower(GRPC_VERSION, GRPC_GENERATED_VERSION)\n",
             );
-            Ok(())
-        })?;
+        });
         p.print("except ImportError:\n");
         p.indented(|p| {
             p.print("_version_not_supported = True\n");
-            Ok(())
-        })?;
+        });
         p.print("\nif _version_not_supported:\n");
         let module_file = strip_proto(self.file.name()).replace('-', "_");
         p.indented(|p| {
@@ -456,10 +443,8 @@ impl<'a> FileGenerator<'_, 'a> {
                      + f' or downgrade your generated code using grpcio-tools<={GRPC_VERSION}.'\n",
                     &[("module", &module_file)],
                 );
-                Ok(())
-            })?;
+            });
             p.print(")\n");
-            Ok(())
         })
     }
 }
@@ -515,17 +500,16 @@ fn print_docstring(p: &mut Printer, comments: &[String]) {
     p.print("\"\"\"\n");
 }
 
-fn print_services(p: &mut Printer, services: &[Service]) -> Result<(), String> {
+fn print_services(p: &mut Printer, services: &[Service]) {
     for service in services {
-        print_stub(p, service)?;
-        print_servicer(p, service)?;
-        print_add_servicer(p, service)?;
-        print_static_class(p, service)?;
+        print_stub(p, service);
+        print_servicer(p, service);
+        print_add_servicer(p, service);
+        print_static_class(p, service);
     }
-    Ok(())
 }
 
-fn print_stub(p: &mut Printer, service: &Service) -> Result<(), String> {
+fn print_stub(p: &mut Printer, service: &Service) {
     p.print("\n\n");
     p.print_with("class $service$Stub:\n", &[("service", service.name)]);
     p.indented(|p| {
@@ -535,8 +519,7 @@ fn print_stub(p: &mut Printer, service: &Service) -> Result<(), String> {
             p.print("\"\"\"Constructor.\n\nArgs:\n");
             p.indented(|p| {
                 p.print("channel: A grpc.Channel.\n");
-                Ok(())
-            })?;
+            });
             p.print("\"\"\"\n");
             for method in &service.methods {
                 let arity = method.arity();
@@ -558,16 +541,14 @@ fn print_stub(p: &mut Printer, service: &Service) -> Result<(), String> {
                                 ("response", &method.response),
                             ],
                         );
-                        Ok(())
                     })
-                })?;
+                });
             }
-            Ok(())
         })
     })
 }
 
-fn print_servicer(p: &mut Printer, service: &Service) -> Result<(), String> {
+fn print_servicer(p: &mut Printer, service: &Service) {
     p.print("\n\n");
     p.print_with("class $service$Servicer:\n", &[("service", service.name)]);
     p.indented(|p| {
@@ -588,14 +569,12 @@ fn print_servicer(p: &mut Printer, service: &Service) -> Result<(), String> {
                      context.set_details('Method not implemented!')\n\
                      raise NotImplementedError('Method not implemented!')\n",
                 );
-                Ok(())
-            })?;
+            });
         }
-        Ok(())
     })
 }
 
-fn print_add_servicer(p: &mut Printer, service: &Service) -> Result<(), String> {
+fn print_add_servicer(p: &mut Printer, service: &Service) {
     p.print("\n\n");
     p.print_with(
         "def add_$service$Servicer_to_server(servicer, server):\n",
@@ -623,14 +602,12 @@ fn print_add_servicer(p: &mut Printer, service: &Service) -> Result<(), String> 
                                     ("response", &method.response),
                                 ],
                             );
-                            Ok(())
                         })
-                    })?;
+                    });
                     p.print("),\n");
                 }
-                Ok(())
             })
-        })?;
+        });
         p.print("}\n");
         p.print("generic_handler = grpc.method_handlers_generic_handler(\n");
         p.indented(|p| {
@@ -639,21 +616,19 @@ fn print_add_servicer(p: &mut Printer, service: &Service) -> Result<(), String> 
                     "'$service$', rpc_method_handlers)\n",
                     &[("service", &service.qualified)],
                 );
-                Ok(())
             })
-        })?;
+        });
         p.print("server.add_generic_rpc_handlers((generic_handler,))\n");
         p.print_with(
             "server.add_registered_method_handlers('$service$', rpc_method_handlers)\n",
             &[("service", &service.qualified)],
         );
-        Ok(())
     })
 }
 
 /// The class named as the service, whose static methods make one call
 /// each (grpc's experimental API).
-fn print_static_class(p: &mut Printer, service: &Service) -> Result<(), String> {
+fn print_static_class(p: &mut Printer, service: &Service) {
     p.print("\n\n");
     p.print(" # This class is part of an EXPERIMENTAL API.\n");
     p.print_with("class $service$:\n", &[("service", service.name)]);
@@ -677,9 +652,8 @@ fn print_static_class(p: &mut Printer, service: &Service) -> Result<(), String> 
                          timeout=None,\n\
                          metadata=None):\n",
                     );
-                    Ok(())
                 })
-            })?;
+            });
             let arity = method.arity();
             p.indented(|p| {
                 p.print_with("return grpc.experimental.$arity$(\n", &[("arity", &arity)]);
@@ -713,11 +687,9 @@ fn print_static_class(p: &mut Printer, service: &Service) -> Result<(), String> 
                          metadata,\n\
                          _registered_method=True)\n",
                     );
-                    Ok(())
                 })
-            })?;
+            });
         }
-        Ok(())
     })
 }
 
@@ -735,7 +707,7 @@ const BETA_FUNCTION_DOCSTRING: &str = "\"\"\"The Beta API is deprecated for 0.15
     file not marked beta) for all further purposes. This function was\n\
     generated only to ease transition from grpcio<0.15.0 to grpcio>=0.15.0\"\"\"\n";
 
-fn print_beta_servicer(p: &mut Printer, service: &Service) -> Result<(), String> {
+fn print_beta_servicer(p: &mut Printer, service: &Service) {
     p.print("\n\n");
     p.print_with(
         "class Beta$service$Servicer:\n",
@@ -755,14 +727,12 @@ fn print_beta_servicer(p: &mut Printer, service: &Service) -> Result<(), String>
             p.indented(|p| {
                 print_docstring(p, &method.comments);
                 p.print("context.code(beta_interfaces.StatusCode.UNIMPLEMENTED)\n");
-                Ok(())
-            })?;
+            });
         }
-        Ok(())
     })
 }
 
-fn print_beta_stub(p: &mut Printer, service: &Service) -> Result<(), String> {
+fn print_beta_stub(p: &mut Printer, service: &Service) {
     p.print("\n\n");
     p.print_with("class Beta$service$Stub:\n", &[("service", service.name)]);
     p.indented(|p| {
@@ -779,13 +749,11 @@ fn print_beta_stub(p: &mut Printer, service: &Service) -> Result<(), String> {
             p.indented(|p| {
                 print_docstring(p, &method.comments);
                 p.print("raise NotImplementedError()\n");
-                Ok(())
-            })?;
+            });
             if !method.server_streaming {
                 p.print_with("$method$.future = None\n", &[("method", method.name)]);
             }
         }
-        Ok(())
     })
 }
 
@@ -805,20 +773,18 @@ fn print_beta_dict(
     opening: &str,
     methods: &BTreeMap<&str, &Method>,
     entry: impl Fn(&Method) -> String,
-) -> Result<(), String> {
+) {
     p.print(opening);
     for method in methods.values() {
         let text = entry(method);
         p.indented(|p| {
             p.print(&text);
-            Ok(())
-        })?;
+        });
     }
     p.print("}\n");
-    Ok(())
 }
 
-fn print_beta_server_factory(p: &mut Printer, service: &Service) -> Result<(), String> {
+fn print_beta_server_factory(p: &mut Printer, service: &Service) {
     p.print("\n\n");
     p.print_with(
         "def beta_create_$service$_server(servicer, pool=None, pool_size=None, default_timeout=None, maximum_timeout=None):\n",
@@ -830,10 +796,10 @@ fn print_beta_server_factory(p: &mut Printer, service: &Service) -> Result<(), S
         p.print(BETA_FUNCTION_DOCSTRING);
         print_beta_dict(p, "request_deserializers = {\n", &methods, |method| {
             format!("{}: {}.FromString,\n", key(method), method.request)
-        })?;
+        });
         print_beta_dict(p, "response_serializers = {\n", &methods, |method| {
             format!("{}: {}.SerializeToString,\n", key(method), method.response)
-        })?;
+        });
         print_beta_dict(p, "method_implementations = {\n", &methods, |method| {
             format!(
                 "{}: face_utilities.{}_inline(servicer.{}),\n",
@@ -841,7 +807,7 @@ fn print_beta_server_factory(p: &mut Printer, service: &Service) -> Result<(), S
                 method.arity(),
                 method.name
             )
-        })?;
+        });
         p.print(
             "server_options = beta_implementations.server_options(\
              request_deserializers=request_deserializers, \
@@ -853,11 +819,10 @@ fn print_beta_server_factory(p: &mut Printer, service: &Service) -> Result<(), S
         p.print(
             "return beta_implementations.server(method_implementations, options=server_options)\n",
         );
-        Ok(())
     })
 }
 
-fn print_beta_stub_factory(p: &mut Printer, service: &Service) -> Result<(), String> {
+fn print_beta_stub_factory(p: &mut Printer, service: &Service) {
     p.print("\n\n");
     p.print_with(
         "def beta_create_$service$_stub(channel, host=None, metadata_transformer=None, pool=None, pool_size=None):\n",
@@ -869,17 +834,17 @@ fn print_beta_stub_factory(p: &mut Printer, service: &Service) -> Result<(), Str
         p.print(BETA_FUNCTION_DOCSTRING);
         print_beta_dict(p, "request_serializers = {\n", &methods, |method| {
             format!("{}: {}.SerializeToString,\n", key(method), method.request)
-        })?;
+        });
         print_beta_dict(p, "response_deserializers = {\n", &methods, |method| {
             format!("{}: {}.FromString,\n", key(method), method.response)
-        })?;
+        });
         print_beta_dict(p, "cardinalities = {\n", &methods, |method| {
             format!(
                 "'{}': cardinality.Cardinality.{},\n",
                 method.name,
                 method.arity().to_uppercase()
             )
-        })?;
+        });
         p.print(
             "stub_options = beta_implementations.stub_options(\
              host=host, metadata_transformer=metadata_transformer, \
@@ -891,6 +856,219 @@ fn print_beta_stub_factory(p: &mut Printer, service: &Service) -> Result<(), Str
             "return beta_implementations.dynamic_stub(channel, '$service$', cardinalities, options=stub_options)\n",
             &[("service", &service.qualified)],
         );
-        Ok(())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn options(parameter: &str) -> Result<Options, String> {
+        Options::parse(parameter)
+    }
+
+    #[test]
+    fn parameters_as_grpcio_tools_reads_them() {
+        let plain = Options {
+            with_beta: false,
+            strip_prefix: None,
+        };
+        assert_eq!(options(""), Ok(plain));
+        assert_eq!(options(",").map(|o| o.with_beta), Ok(false));
+        assert_eq!(options("grpc_2_0,").map(|o| o.strip_prefix), Ok(None));
+        assert_eq!(
+            options("grpc_1_0,pkg."),
+            Ok(Options {
+                with_beta: true,
+                strip_prefix: Some("pkg.".to_owned()),
+            })
+        );
+        assert_eq!(
+            options(",,"),
+            Err("Invalid grpc version ''.".to_owned()),
+            "two empty parts: an empty version"
+        );
+        assert_eq!(
+            options("grpc_3_0"),
+            Err("Invalid grpc version 'grpc_3_0'.".to_owned())
+        );
+        assert_eq!(
+            options("a,b,c"),
+            Err("--grpc_python_out received too many comma-delimited parameters.".to_owned())
+        );
+    }
+
+    #[test]
+    fn output_paths_cut_six_bytes() {
+        assert_eq!(output_base("a/b-c.proto").as_deref(), Some("a/b_c"));
+        assert_eq!(
+            output_base("dotted.name.proto").as_deref(),
+            Some("dotted/name")
+        );
+        // Only the last byte is checked, and six bytes go whatever they are.
+        assert_eq!(output_base("xyz.a.to").as_deref(), Some("xy"));
+        assert_eq!(output_base("x.a.to"), None);
+        assert_eq!(output_base("legacy.protodevel"), None);
+    }
+
+    #[test]
+    fn comment_lines_as_getline_reads_them() {
+        let lines = |text: &str| comment_lines(text).collect::<Vec<_>>();
+        assert_eq!(lines(""), Vec::<String>::new());
+        assert_eq!(lines("\n"), vec![""]);
+        assert_eq!(lines(" a\n\n b\n"), vec![" a", "", " b"]);
+        assert_eq!(lines(" no newline"), vec![" no newline"]);
+    }
+
+    #[test]
+    fn printer_indents_lines_with_text() {
+        let mut p = Printer::new();
+        p.print("class A:\n");
+        p.indent();
+        p.print("\"\"\"");
+        p.raw("first");
+        p.print("\n\n");
+        p.raw("second");
+        p.print("\n");
+        p.print_with("x = $value$\n", &[("value", "a\nb")]);
+        p.outdent();
+        p.print("end\n");
+        assert_eq!(
+            p.out,
+            "class A:\n    \"\"\"first\n\n    second\n    x = a\nb\nend\n"
+        );
+    }
+
+    #[test]
+    fn docstrings_drop_leading_spaces_only() {
+        let mut p = Printer::new();
+        p.indent();
+        print_docstring(
+            &mut p,
+            &[" one".to_owned(), "   ".to_owned(), "\ttab".to_owned()],
+        );
+        print_docstring(&mut p, &[]);
+        assert_eq!(
+            p.out,
+            "    \"\"\"one\n\n    \ttab\n    \"\"\"\n    \
+             \"\"\"Missing associated documentation comment in .proto file.\"\"\"\n"
+        );
+    }
+
+    fn message(name: &str) -> pb::DescriptorProto {
+        pb::DescriptorProto {
+            name: Some(name.to_owned()),
+            ..Default::default()
+        }
+    }
+
+    fn method(
+        name: &str,
+        input: &str,
+        output: &str,
+        streaming: (bool, bool),
+    ) -> pb::MethodDescriptorProto {
+        pb::MethodDescriptorProto {
+            name: Some(name.to_owned()),
+            input_type: Some(input.to_owned()),
+            output_type: Some(output.to_owned()),
+            client_streaming: Some(streaming.0),
+            server_streaming: Some(streaming.1),
+            ..Default::default()
+        }
+    }
+
+    fn files() -> Vec<pb::FileDescriptorProto> {
+        let dependency = pb::FileDescriptorProto {
+            name: Some("dep/other-file.proto".to_owned()),
+            package: Some("dep".to_owned()),
+            message_type: vec![pb::DescriptorProto {
+                nested_type: vec![message("Inner")],
+                ..message("Outer")
+            }],
+            ..Default::default()
+        };
+        let main = pb::FileDescriptorProto {
+            name: Some("svc.proto".to_owned()),
+            package: Some("pkg".to_owned()),
+            dependency: vec!["dep/other-file.proto".to_owned()],
+            message_type: vec![message("Local")],
+            service: vec![pb::ServiceDescriptorProto {
+                name: Some("Svc".to_owned()),
+                method: vec![
+                    method("Get", ".dep.Outer.Inner", ".pkg.Local", (false, false)),
+                    method("Watch", ".pkg.Local", ".pkg.Local", (true, true)),
+                ],
+                ..Default::default()
+            }],
+            source_code_info: Some(pb::SourceCodeInfo {
+                location: vec![pb::source_code_info::Location {
+                    path: vec![6, 0, 2, 1],
+                    span: vec![1, 2, 3],
+                    leading_comments: Some(" Watches.\n".to_owned()),
+                    ..Default::default()
+                }],
+            }),
+            ..Default::default()
+        };
+        vec![dependency, main]
+    }
+
+    #[test]
+    fn a_module_with_imports_paths_and_comments() {
+        let files = files();
+        let pool = Pool::new(&files);
+        let file = pool.file("svc.proto").expect("the test's file");
+        let outputs = generate(&pool, file, "").expect("generates");
+        assert_eq!(outputs.len(), 1);
+        assert_eq!(outputs[0].name, "svc_pb2_grpc.py");
+        let module = &outputs[0].content;
+        assert!(module.contains(
+            "import warnings\n\n\
+             from dep import other_file_pb2 as dep_dot_other__file__pb2\n\
+             import svc_pb2 as svc__pb2\n\n\
+             GRPC_GENERATED_VERSION = '1.85.1'\n"
+        ));
+        assert!(module.contains("'/pkg.Svc/Get',\n"));
+        assert!(module.contains(
+            "request_serializer=dep_dot_other__file__pb2.Outer.Inner.SerializeToString,\n"
+        ));
+        assert!(module.contains(
+            "    def Watch(self, request_iterator, context):\n        \"\"\"Watches.\n        \"\"\"\n"
+        ));
+        assert!(module.contains("generated code in svc_pb2_grpc.py depends on"));
+    }
+
+    #[test]
+    fn beta_insertion_names_the_files_own_types_bare() {
+        let files = files();
+        let pool = Pool::new(&files);
+        let file = pool.file("svc.proto").expect("the test's file");
+        let outputs = generate(&pool, file, "grpc_1_0,dep.").expect("generates");
+        assert_eq!(outputs.len(), 2);
+        assert_eq!(outputs[1].name, "svc_pb2.py");
+        assert_eq!(outputs[1].insertion_point, "module_scope");
+        let insertion = &outputs[1].content;
+        assert!(insertion.starts_with("try:\n    # THESE ELEMENTS WILL BE DEPRECATED.\n"));
+        assert!(insertion.ends_with("except ImportError:\n    pass"));
+        assert!(
+            insertion.contains("request_deserializer=other__file__pb2.Outer.Inner.FromString,\n")
+        );
+        assert!(insertion.contains("response_serializer=Local.SerializeToString,\n"));
+        assert!(insertion.contains("'Watch': cardinality.Cardinality.STREAM_STREAM,\n"));
+        // The prefix goes from imports too.
+        assert!(outputs[0]
+            .content
+            .contains("import other_file_pb2 as other__file__pb2\n"));
+    }
+
+    #[test]
+    fn a_message_in_a_file_failing_the_name_check_fails_silently() {
+        let mut files = files();
+        files[0].name = Some("dep/other.pb".to_owned());
+        files[1].dependency = vec!["dep/other.pb".to_owned()];
+        let pool = Pool::new(&files);
+        let file = pool.file("svc.proto").expect("the test's file");
+        assert_eq!(generate(&pool, file, ""), Err(NO_DESCRIPTION.to_owned()));
+    }
 }

@@ -16,8 +16,7 @@ use prost::Message;
 
 use super::printer::Printer;
 use super::{
-    contains_keyword, module_name, output_file_name, pyi,
-    OutputFile, Pool, PROTOBUF_PYTHON_VERSION,
+    contains_keyword, module_name, output_file_name, pyi, OutputFile, Pool, PROTOBUF_PYTHON_VERSION,
 };
 use crate::descriptors::pb;
 use crate::escape::{c_escape, c_hex_escape};
@@ -228,9 +227,8 @@ impl<'a> Module<'a> {
                     self.out.print("import importlib\n");
                     has_importlib = true;
                 }
-                self.out.print(&format!(
-                    "{alias} = importlib.import_module('{module}')\n"
-                ));
+                self.out
+                    .print(&format!("{alias} = importlib.import_module('{module}')\n"));
             } else {
                 let statement = match module.rsplit_once('.') {
                     Some((package, last)) => format!("from {package} import {last}"),

@@ -1,12 +1,12 @@
 //! `--pyi_out`: the `_pb2.pyi` type stubs protoc 35's built-in generator
 //! writes, byte for byte.
 //!
-//! A stub has four parts, in this order: imports (what the file's types
-//! need, then each dependency's module under an alias), the
-//! `DESCRIPTOR` line and what public imports re-export, the top-level enums
-//! and extensions, and one class per message (then per service, when the
-//! file asks for generic services). Names of types from other files go
-//! through the alias their module was imported under.
+//! A stub is, in this order: imports (each dependency's module under an
+//! alias, then the helper modules the file's types need), the `DESCRIPTOR`
+//! line and what public imports re-export, the top-level enums and
+//! extensions, one class per message, and one per service when the file
+//! asks for generic services. Names of types from other files go through
+//! the alias their module was imported under.
 
 use std::collections::{HashMap, HashSet};
 
@@ -16,6 +16,8 @@ use super::{OutputFile, Pool};
 use crate::descriptors::pb;
 use crate::descriptors::pb::field_descriptor_proto::{Label, Type as FieldType};
 
+/// The stub of `file`. (The caller puts the file's name before an error,
+/// as protoc's `GenerateAll` does.)
 pub(crate) fn generate(
     pool: &Pool,
     file: &pb::FileDescriptorProto,
@@ -129,8 +131,8 @@ struct Needs {
 }
 
 /// Text with protoc's printer's indentation: lines start with four spaces
-/// per level, except empty ones.
-#[derive(Default)]
+/// per level, except empty ones. (The other Python generators indent by
+/// two, hence a printer of its own.)
 struct Printer {
     text: String,
     indent: usize,
@@ -138,6 +140,14 @@ struct Printer {
 }
 
 impl Printer {
+    fn new() -> Printer {
+        Printer {
+            text: String::new(),
+            indent: 0,
+            at_line_start: true,
+        }
+    }
+
     fn print(&mut self, text: &str) {
         for c in text.chars() {
             if self.at_line_start && c != '\n' {
@@ -181,10 +191,7 @@ impl<'p, 'f> Stub<'p, 'f> {
             file,
             strip_nonfunctional: options.strip_nonfunctional,
             aliases: HashMap::new(),
-            out: Printer {
-                at_line_start: true,
-                ..Printer::default()
-            },
+            out: Printer::new(),
         }
     }
 
@@ -339,8 +346,9 @@ impl<'p, 'f> Stub<'p, 'f> {
         const INTERNAL: &str = "google.protobuf.internal";
         const PUBLIC: &str = "google.protobuf";
         if needs.containers {
-            self.out
-                .print(&format!("from {INTERNAL} import containers as _containers\n"));
+            self.out.print(&format!(
+                "from {INTERNAL} import containers as _containers\n"
+            ));
         }
         if needs.enums {
             self.out.print(&format!(
@@ -375,10 +383,8 @@ impl<'p, 'f> Stub<'p, 'f> {
         .filter_map(|(needed, name)| needed.then_some(name))
         .collect();
         if !abc.is_empty() {
-            self.out.print(&format!(
-                "from collections.abc import {}\n",
-                abc.join(", ")
-            ));
+            self.out
+                .print(&format!("from collections.abc import {}\n", abc.join(", ")));
         }
         self.out.print("from typing import ClassVar as _ClassVar");
         if needs.optional {
@@ -822,10 +828,29 @@ mod tests {
         );
     }
 
+    /// FILE's descriptors as protoc-rs builds them, as protoc hands them to
+    /// its generators; `includes` is `;`-separated `-I` paths.
+    fn compile_with_protoc_rs(includes: &str, name: &str) -> pb::FileDescriptorSet {
+        let compilation = crate::compile::compile(&crate::compile::Options {
+            include_paths: includes.split(';').map(str::to_owned).collect(),
+            inputs: vec![name.to_owned()],
+            descriptor_sets: Vec::new(),
+            protoc_include: None,
+        });
+        assert!(!compilation.has_errors(), "{name} does not compile");
+        compilation.file_descriptor_set(crate::descriptors::SetOptions {
+            include_imports: true,
+            include_source_info: true,
+            retain_options: true,
+            given_json_names_only: true,
+        })
+    }
+
     /// Parity with protoc, driven by a job list: each line of the file
     /// `$PYI_JOBS` is `SET<TAB>FILE<TAB>PARAMETER<TAB>OUT_DIR`, SET a
-    /// descriptor set with imports and source info. Writes the outputs (or
-    /// `OUT_DIR/ERROR`) for diffing against protoc's.
+    /// descriptor set (`.pb`) with imports and source info, or else the
+    /// `;`-separated include paths protoc-rs compiles FILE with. Writes the
+    /// outputs (or `OUT_DIR/ERROR`) for diffing against protoc's.
     #[test]
     #[ignore]
     fn write_jobs() {
@@ -839,11 +864,14 @@ mod tests {
             let [set, name, parameter, out_dir] = parts[..] else {
                 panic!("bad job line: {job}");
             };
-            let bytes = std::fs::read(set).expect("descriptor set");
-            let set = pb::FileDescriptorSet::decode(bytes.as_slice()).expect("decode");
+            let set = if set.ends_with(".pb") {
+                let bytes = std::fs::read(set).expect("descriptor set");
+                pb::FileDescriptorSet::decode(bytes.as_slice()).expect("decode")
+            } else {
+                compile_with_protoc_rs(set, name)
+            };
             let out_dir = std::path::Path::new(out_dir);
-            match super::super::Generator::Pyi.generate(&set.file, &[name.to_owned()], parameter)
-            {
+            match super::super::Generator::Pyi.generate(&set.file, &[name.to_owned()], parameter) {
                 Ok(files) => {
                     for file in files {
                         let path = out_dir.join(&file.name);

@@ -116,7 +116,9 @@ fn extend<'p>(path: &[&'p str], name: &'p str) -> Vec<&'p str> {
 impl Writer<'_, '_> {
     fn scope_of(&self, path: &[&str]) -> String {
         path.iter()
-            .fold(self.file.package().to_owned(), |scope, part| full_name(&scope, part))
+            .fold(self.file.package().to_owned(), |scope, part| {
+                full_name(&scope, part)
+            })
     }
 
     /// Top-level enums, then each message's enums, innermost first.
@@ -166,9 +168,8 @@ impl Writer<'_, '_> {
             serialized_options(e.options.as_ref())
         ));
         self.out.outdent();
-        self.out.print(&format!(
-            ")\n_sym_db.RegisterEnumDescriptor({name})\n\n"
-        ));
+        self.out
+            .print(&format!(")\n_sym_db.RegisterEnumDescriptor({name})\n\n"));
     }
 
     /// A message's `Descriptor`, after those of its nested messages.
@@ -261,7 +262,13 @@ impl Writer<'_, '_> {
         self.out.print("],\n");
     }
 
-    fn field(&mut self, field: &pb::FieldDescriptorProto, index: usize, scope: &str, is_extension: bool) {
+    fn field(
+        &mut self,
+        field: &pb::FieldDescriptorProto,
+        index: usize,
+        scope: &str,
+        is_extension: bool,
+    ) {
         let label = match field.label() {
             Label::Required => 2,
             Label::Repeated => 3,
@@ -378,7 +385,8 @@ impl Writer<'_, '_> {
                 super::super::resolve_keyword(extension.name())
             ));
         }
-        self.out.print("_sym_db.RegisterFileDescriptor(DESCRIPTOR)\n\n");
+        self.out
+            .print("_sym_db.RegisterFileDescriptor(DESCRIPTOR)\n\n");
     }
 
     fn link_message(&mut self, message: &pb::DescriptorProto, path: &[&str], parent: Option<&str>) {
@@ -435,8 +443,7 @@ impl Writer<'_, '_> {
              for k, v in kwargs.items():\n        setattr(self, k, v)\n",
         );
         let plain = features.expression(&[]);
-        self.out
-            .print(&format!("DESCRIPTOR._features = {plain}\n"));
+        self.out.print(&format!("DESCRIPTOR._features = {plain}\n"));
         let file = self.file;
         for message in &file.message_type {
             self.message_features(&features, message, &[message.name()]);
@@ -449,7 +456,12 @@ impl Writer<'_, '_> {
         }
     }
 
-    fn message_features(&mut self, features: &Features, message: &pb::DescriptorProto, path: &[&str]) {
+    fn message_features(
+        &mut self,
+        features: &Features,
+        message: &pb::DescriptorProto,
+        path: &[&str],
+    ) {
         let name = descriptor_name(path);
         let plain = features.expression(&[]);
         self.out.print(&format!("{name}._features = {plain}\n"));
@@ -473,7 +485,12 @@ impl Writer<'_, '_> {
         }
     }
 
-    fn enum_features_in(&mut self, features: &Features, message: &pb::DescriptorProto, path: &[&str]) {
+    fn enum_features_in(
+        &mut self,
+        features: &Features,
+        message: &pb::DescriptorProto,
+        path: &[&str],
+    ) {
         for e in &message.enum_type {
             self.enum_features(features, e, &extend(path, e.name()));
         }
@@ -519,11 +536,7 @@ fn field_overrides(field: &pb::FieldDescriptorProto) -> Vec<(&'static str, &'sta
     if field.r#type() == FieldType::Group {
         overrides.push(("message_encoding", "DELIMITED"));
     }
-    if field
-        .options
-        .as_ref()
-        .is_some_and(|o| o.known.packed())
-    {
+    if field.options.as_ref().is_some_and(|o| o.known.packed()) {
         overrides.push(("repeated_field_encoding", "PACKED"));
     }
     overrides
@@ -549,7 +562,7 @@ impl Features {
             .iter()
             .filter(|f| f.r#type() == FieldType::Enum)
             .filter(|f| {
-                f.options.as_ref().map_or(true, |o| {
+                f.options.as_ref().is_none_or(|o| {
                     o.known.retention() != pb::field_options::OptionRetention::RetentionSource
                 })
             })
