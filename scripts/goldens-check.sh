@@ -16,7 +16,8 @@ if [ -n "$(git status --porcelain -- fixtures src/builtin)" ]; then
 fi
 for script in regen-builtin.sh regen-goldens.sh regen-protoc-cli-goldens.sh \
   regen-textformat-goldens.sh regen-encode-goldens.sh regen-rust-goldens.sh \
-  regen-drop-in-goldens.sh regen-build-goldens.sh regen-plugin-request-goldens.sh; do
+  regen-drop-in-goldens.sh regen-build-goldens.sh regen-plugin-request-goldens.sh \
+  regen-python-goldens.sh; do
   echo "== scripts/$script"
   "scripts/$script" > /dev/null
 done

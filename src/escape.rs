@@ -37,6 +37,7 @@ pub(crate) fn c_escape(bytes: &[u8]) -> String {
 /// in [`c_escape`], other bytes outside printable ASCII as `\xHH`, and a
 /// hex digit right after such an escape escaped too, so that no escape
 /// reads on into the next character.
+#[cfg(feature = "cli")]
 pub(crate) fn c_hex_escape(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
@@ -72,6 +73,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "cli")]
     fn hex_escapes_guard_a_following_hex_digit() {
         assert_eq!(
             c_hex_escape(b"\x03ADD\x08SUB"),

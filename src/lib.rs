@@ -20,7 +20,7 @@
 //! The modules below those are the pipeline's stages, one per stage, data
 //! flowing one way: source text → syntax (lexer, parser, spanned tree) →
 //! semantics (imports, names, validation, options) → descriptors → codegen
-//! (prost and tonic code); `compile` is the driver that reads and writes
+//! (Rust: prost and tonic code; Python with the `cli` feature); `compile` is the driver that reads and writes
 //! files. They are public for the binary and the tests and hidden from the
 //! documentation: they may change in any release.
 

@@ -125,11 +125,11 @@ fn rust_out_writes_tonic_prost_builds_code() {
             ..Default::default()
         });
         assert!(!compilation.has_errors(), "{stem} does not compile");
-        let tonic = protoc_rs::codegen::TonicOptions::default();
+        let tonic = protoc_rs::codegen::rust::TonicOptions::default();
         let ours: Vec<(String, String)> = compilation
             .rust_code(
-                &protoc_rs::codegen::Config::rust_out(),
-                protoc_rs::codegen::Services::Tonic(&tonic),
+                &protoc_rs::codegen::rust::Config::rust_out(),
+                protoc_rs::codegen::rust::Services::Tonic(&tonic),
             )
             .unwrap()
             .into_iter()

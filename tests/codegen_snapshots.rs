@@ -2,7 +2,7 @@
 //! package file, in order), so that a change to the generated code shows
 //! up in review as a diff of the code itself.
 
-use protoc_rs::codegen::Config;
+use protoc_rs::codegen::rust::Config;
 use protoc_rs::compile::{self, Options};
 
 #[test]
@@ -17,7 +17,9 @@ fn generated_rust() {
         let files = compilation
             .rust_code(
                 &Config::default(),
-                protoc_rs::codegen::Services::Tonic(&protoc_rs::codegen::TonicOptions::default()),
+                protoc_rs::codegen::rust::Services::Tonic(
+                    &protoc_rs::codegen::rust::TonicOptions::default(),
+                ),
             )
             .unwrap();
         let text: String = files

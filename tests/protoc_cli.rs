@@ -258,8 +258,9 @@ fn notices_name_the_licence_and_the_data() {
     assert!(run.stdout.contains("protoc 35.1"), "{}", run.stdout);
 }
 
-/// Each generator protoc 35 has built in is refused with one line naming
-/// it, exit status 1, whatever else the command line says.
+/// Each generator protoc 35 has built in and protoc-rs has not (all but
+/// the Python ones) is refused with one line naming it, exit status 1,
+/// whatever else the command line says.
 #[test]
 fn protocs_built_in_generators_are_refused_in_one_line() {
     let refused: Vec<&str> = FLAGS
@@ -267,7 +268,7 @@ fn protocs_built_in_generators_are_refused_in_one_line() {
         .filter(|f| f.support == Support::Refused)
         .map(|f| f.name.split('=').next().unwrap())
         .collect();
-    assert!(refused.len() >= 11, "{refused:?}");
+    assert!(refused.len() >= 9, "{refused:?}");
     for flag in refused {
         let out = format!("{flag}=out");
         let run = protoc_rs(&["-I.", &out, "base.proto"]);

@@ -8,7 +8,9 @@
 //!
 //! Architecture invariant: the languages share the descriptor model
 //! (`FileDescriptorProto`s, as a plugin sees them) and nothing else; neither
-//! folder imports the other.
+//! folder imports the other. Python is the command line's only (the `cli`
+//! feature): a build script compiles the Rust generator alone.
 
+#[cfg(feature = "cli")]
 pub mod python;
 pub mod rust;

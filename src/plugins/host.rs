@@ -100,11 +100,11 @@ pub fn generate(
         .iter()
         .map(|d| builtin::generator_of(&d.flag))
         .collect();
-    let builtin_files = builtins
-        .iter()
-        .any(Option::is_some)
-        .then(|| base.builtin_files())
-        .unwrap_or_default();
+    let builtin_files = if builtins.iter().any(Option::is_some) {
+        base.builtin_files()
+    } else {
+        Vec::new()
+    };
     let requests: Vec<Option<Vec<u8>>> = directives
         .iter()
         .zip(&builtins)

@@ -135,7 +135,7 @@ impl<'a> Module<'a> {
             pool,
             file,
             serialized,
-            out: Printer::default(),
+            out: Printer::new(2),
         }
     }
 

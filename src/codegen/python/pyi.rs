@@ -11,6 +11,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::model::Type;
+use super::printer::Printer;
 use super::{contains_keyword, is_keyword, module_name, output_file_name, resolve_keyword};
 use super::{OutputFile, Pool};
 use crate::descriptors::pb;
@@ -130,35 +131,6 @@ struct Needs {
     datetime: bool,
 }
 
-/// Text with protoc's printer's indentation: lines start with four spaces
-/// per level, except empty ones. (The other Python generators indent by
-/// two, hence a printer of its own.)
-struct Printer {
-    text: String,
-    indent: usize,
-    at_line_start: bool,
-}
-
-impl Printer {
-    fn new() -> Printer {
-        Printer {
-            text: String::new(),
-            indent: 0,
-            at_line_start: true,
-        }
-    }
-
-    fn print(&mut self, text: &str) {
-        for c in text.chars() {
-            if self.at_line_start && c != '\n' {
-                self.text.extend(std::iter::repeat_n(' ', 4 * self.indent));
-            }
-            self.text.push(c);
-            self.at_line_start = c == '\n';
-        }
-    }
-}
-
 /// A message being printed, with what naming its fields' types needs.
 struct MessageScope<'f> {
     message: &'f pb::DescriptorProto,
@@ -191,7 +163,7 @@ impl<'p, 'f> Stub<'p, 'f> {
             file,
             strip_nonfunctional: options.strip_nonfunctional,
             aliases: HashMap::new(),
-            out: Printer::new(),
+            out: Printer::new(4),
         }
     }
 
@@ -230,7 +202,7 @@ impl<'p, 'f> Stub<'p, 'f> {
                 ));
             }
         }
-        Ok(self.out.text)
+        Ok(self.out.finish())
     }
 
     fn dependency(&self, name: &str) -> Result<&'f pb::FileDescriptorProto, String> {
@@ -448,9 +420,9 @@ impl<'p, 'f> Stub<'p, 'f> {
             "class {}(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):\n    __slots__ = ()\n",
             e.name()
         ));
-        self.out.indent += 1;
+        self.out.indent();
         self.print_enum_values(e, self.file.name(), path, true);
-        self.out.indent -= 1;
+        self.out.outdent();
     }
 
     /// One line per value, typed as the enum (`_ClassVar[...]` inside the
@@ -494,7 +466,7 @@ impl<'p, 'f> Stub<'p, 'f> {
             "class {}(_message.Message{extra_base}):\n",
             message.name()
         ));
-        self.out.indent += 1;
+        self.out.indent();
         self.print_slots(message);
         if !message.extension_range.is_empty() {
             self.out
@@ -527,7 +499,7 @@ impl<'p, 'f> Stub<'p, 'f> {
                 .print(&format!("{}: {attribute_type}\n", field.name()));
         }
         self.print_init(scope)?;
-        self.out.indent -= 1;
+        self.out.outdent();
         Ok(())
     }
 
@@ -826,66 +798,5 @@ mod tests {
             nested_name(&["class", "in", "X"]),
             "getattr(globals()['class'], 'in').X"
         );
-    }
-
-    /// FILE's descriptors as protoc-rs builds them, as protoc hands them to
-    /// its generators; `includes` is `;`-separated `-I` paths.
-    fn compile_with_protoc_rs(includes: &str, name: &str) -> pb::FileDescriptorSet {
-        let compilation = crate::compile::compile(&crate::compile::Options {
-            include_paths: includes.split(';').map(str::to_owned).collect(),
-            inputs: vec![name.to_owned()],
-            descriptor_sets: Vec::new(),
-            protoc_include: None,
-        });
-        assert!(!compilation.has_errors(), "{name} does not compile");
-        compilation.file_descriptor_set(crate::descriptors::SetOptions {
-            include_imports: true,
-            include_source_info: true,
-            retain_options: true,
-            given_json_names_only: true,
-        })
-    }
-
-    /// Parity with protoc, driven by a job list: each line of the file
-    /// `$PYI_JOBS` is `SET<TAB>FILE<TAB>PARAMETER<TAB>OUT_DIR`, SET a
-    /// descriptor set (`.pb`) with imports and source info, or else the
-    /// `;`-separated include paths protoc-rs compiles FILE with. Writes the
-    /// outputs (or `OUT_DIR/ERROR`) for diffing against protoc's.
-    #[test]
-    #[ignore]
-    fn write_jobs() {
-        use prost::Message;
-        let Ok(jobs) = std::env::var("PYI_JOBS") else {
-            return;
-        };
-        let jobs = std::fs::read_to_string(jobs).expect("job list");
-        for job in jobs.lines().filter(|line| !line.is_empty()) {
-            let parts: Vec<&str> = job.split('\t').collect();
-            let [set, name, parameter, out_dir] = parts[..] else {
-                panic!("bad job line: {job}");
-            };
-            let set = if set.ends_with(".pb") {
-                let bytes = std::fs::read(set).expect("descriptor set");
-                pb::FileDescriptorSet::decode(bytes.as_slice()).expect("decode")
-            } else {
-                compile_with_protoc_rs(set, name)
-            };
-            let out_dir = std::path::Path::new(out_dir);
-            match super::super::Generator::Pyi.generate(&set.file, &[name.to_owned()], parameter) {
-                Ok(files) => {
-                    for file in files {
-                        let path = out_dir.join(&file.name);
-                        if let Some(parent) = path.parent() {
-                            std::fs::create_dir_all(parent).expect("mkdir");
-                        }
-                        std::fs::write(path, file.content).expect("write");
-                    }
-                }
-                Err(message) => {
-                    std::fs::create_dir_all(out_dir).expect("mkdir");
-                    std::fs::write(out_dir.join("ERROR"), message).expect("write");
-                }
-            }
-        }
     }
 }
