@@ -141,6 +141,16 @@ impl OutputFile {
     }
 }
 
+/// The keys of a protoc generator parameter (protoc's
+/// `ParseGeneratorParameter`): comma-separated `key` or `key=value` items,
+/// empty items skipped; these generators read no values.
+pub(crate) fn parameter_keys(parameter: &str) -> impl Iterator<Item = &str> {
+    parameter
+        .split(',')
+        .filter(|item| !item.is_empty())
+        .map(|item| item.split_once('=').map_or(item, |(key, _)| key))
+}
+
 /// `foo/bar.proto` without `.proto` (protoc strips only that suffix, and
 /// `.protodevel`).
 pub(crate) fn strip_proto(filename: &str) -> &str {

@@ -16,7 +16,8 @@ use prost::Message;
 
 use super::printer::Printer;
 use super::{
-    contains_keyword, module_name, output_file_name, pyi, OutputFile, Pool, PROTOBUF_PYTHON_VERSION,
+    contains_keyword, module_name, output_file_name, parameter_keys, pyi, OutputFile, Pool,
+    PROTOBUF_PYTHON_VERSION,
 };
 use crate::descriptors::pb;
 use crate::escape::{c_escape, c_hex_escape};
@@ -40,8 +41,7 @@ impl Options {
     fn parse(parameter: &str) -> Result<Options, String> {
         let mut options = Options::default();
         let mut unknown = None;
-        for part in parameter.split(',').filter(|p| !p.is_empty()) {
-            let key = part.split_once('=').map_or(part, |(key, _)| key);
+        for key in parameter_keys(parameter) {
             match key {
                 "pyi_out" => options.pyi = true,
                 "annotate_code" => options.annotate_pyi = true,

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use super::model::Type;
 use super::printer::Printer;
 use super::{contains_keyword, is_keyword, module_name, output_file_name, resolve_keyword};
-use super::{OutputFile, Pool};
+use super::{parameter_keys, OutputFile, Pool};
 use crate::descriptors::pb;
 use crate::descriptors::pb::field_descriptor_proto::{Label, Type as FieldType};
 
@@ -48,8 +48,7 @@ impl Options {
     /// skipped and values are ignored, as protoc does.
     fn parse(parameter: &str) -> Result<Options, String> {
         let mut options = Options::default();
-        for item in parameter.split(',').filter(|item| !item.is_empty()) {
-            let key = item.split_once('=').map_or(item, |(key, _)| key);
+        for key in parameter_keys(parameter) {
             if key == "annotate_code" {
                 // protoc collects the annotations but never writes them, so
                 // the stub is the same with or without them.
