@@ -18,8 +18,9 @@
 #    (protoc-rs's modules), and the seed's Python client (protoc-rs's
 #    modules) against the calculator's Rust server: the same lines again.
 #
-# Usage: scripts/seed-python-check.sh   (builds protoc-rs and the
-# calculator in release mode; uses port 8888, which the seed hard-codes)
+# Usage: scripts/seed-python-check.sh   (builds protoc-rs in release mode
+# and the calculator in the test profile's debug mode, which `cargo test`
+# has mostly built; uses port 8888, which the seed hard-codes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -36,14 +37,17 @@ venv=$root/target/seed-venv
 runtimes=(grpcio==1.85.1 protobuf==7.35.1)
 
 cargo build --release --quiet --features cli --bin protoc-rs
-cargo build --release --quiet -p calculator
+cargo build --quiet -p calculator
 protoc_rs=$root/target/release/protoc-rs
-calculator=$root/target/release/calculator
+calculator=$root/target/debug/calculator
 
-if [ ! -x "$venv/bin/python" ]; then
+# Made again when the pins change.
+if [ "$(cat "$venv/pins" 2> /dev/null)" != "${runtimes[*]}" ]; then
   echo "== a clean virtualenv with ${runtimes[*]}" >&2
+  rm -rf "$venv"
   python3 -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${runtimes[@]}"
+  echo "${runtimes[*]}" > "$venv/pins"
 fi
 if "$venv/bin/python" -c 'import grpc_tools' 2> /dev/null; then
   echo "seed-python-check: the virtualenv has grpcio-tools; it must not" >&2
@@ -147,7 +151,10 @@ run_clients() {
 
 failed=0
 same() {
-  if cmp -s "$2" "$3"; then
+  if [ ! -s "$2" ]; then
+    echo "$1: nothing printed" >&2
+    failed=1
+  elif cmp -s "$2" "$3"; then
     echo "$1: same ($(grep -vc '^-- ' "$2") lines)"
   else
     echo "$1: DIFFERENT" >&2
