@@ -10,9 +10,9 @@
 # directory), its exit status and standard error, and the files written
 # (under files/).
 #
-# The version the generated headers name comes from the grpcio-tools pin
-# in scripts/lib/protoc35.sh; after changing it, change
-# src/codegen/python/mod.rs's versions to match and rerun this script.
+# To follow a newer grpcio-tools: change the pin in scripts/lib/protoc35.sh
+# and the versions in src/codegen/python/mod.rs (the one place protoc-rs
+# keeps them), then rerun this script; it stops when the two disagree.
 #
 # Needs: pip install grpcio-tools (protoc 35). Tests never run Python.
 set -euo pipefail
@@ -24,6 +24,21 @@ root=$PWD
 protoc35_require
 # grpcio-tools runs protoc as this script, which is the name protoc prints.
 program=$(python3 -c 'import grpc_tools.protoc as p; print(p.__file__)')
+
+# The versions grpcio-tools stamps must be the ones protoc-rs stamps.
+# shellcheck source=lib/python-versions.sh
+. scripts/lib/python-versions.sh
+python_versions
+probe=$(mktemp -d)
+"${protoc35[@]}" -I fixtures/python/seed --python_out="$probe" --grpc_python_out="$probe" test.proto
+stamped_protobuf=$(sed -n 's/^# Protobuf Python Version: //p' "$probe/test_pb2.py")
+stamped_grpc=$(sed -n "s/^GRPC_GENERATED_VERSION = '\(.*\)'\$/\1/p" "$probe/test_pb2_grpc.py")
+rm -rf "$probe"
+if [ "$stamped_protobuf" != "$protobuf_python_version" ] || [ "$stamped_grpc" != "$grpcio_version" ]; then
+  echo "regen-python-goldens: grpcio-tools stamps protobuf $stamped_protobuf and grpc $stamped_grpc;" \
+    "src/codegen/python/mod.rs says $protobuf_python_version and $grpcio_version: update it first" >&2
+  exit 1
+fi
 
 goldens=fixtures/goldens/python
 rm -rf "$goldens"

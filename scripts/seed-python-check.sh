@@ -28,13 +28,16 @@ root=$PWD
 # shellcheck source=lib/protoc35.sh
 . scripts/lib/protoc35.sh
 protoc35_require
+# shellcheck source=lib/python-versions.sh
+. scripts/lib/python-versions.sh
+python_versions
 
 seed=${SEED:-$root/../shared/seed}
 bare_run=${BARE_RUN:-$root/../shared/tools/bare-run}
 venv=$root/target/seed-venv
 # The runtimes the generated code was written for: `_pb2.py` checks
-# protobuf 7.35.1, `_pb2_grpc.py` grpcio 1.85.1 (src/codegen/python).
-runtimes=(grpcio==1.85.1 protobuf==7.35.1)
+# protobuf's, `_pb2_grpc.py` grpcio's (src/codegen/python/mod.rs).
+runtimes=("grpcio==$grpcio_version" "protobuf==$protobuf_python_version")
 
 cargo build --release --quiet --features cli --bin protoc-rs
 cargo build --quiet -p calculator
