@@ -7,6 +7,7 @@
 //! Architecture invariant: stages build diagnostics; only [`render`] turns
 //! them into text. No stage prints.
 
+mod clip;
 mod codes;
 pub mod render;
 

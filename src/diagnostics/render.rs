@@ -9,6 +9,7 @@ use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::{Error as FilesError, Files};
 use codespan_reporting::term::{self, termcolor::WriteColor};
 
+use super::clip::ClippedFiles;
 use super::{Diagnostic, Label, Severity};
 use crate::source::{FileId, SourceMap, Span};
 
@@ -82,9 +83,22 @@ fn emit_human(
     diagnostic: &Diagnostic,
 ) -> io::Result<()> {
     let config = term::Config::default();
-    let files = CodespanFiles(sources);
-    let rendered = to_codespan(sources, diagnostic);
-    term::emit_to_write_style(out, &config, &files, &rendered).map_err(|err| match err {
+    let mut rendered = to_codespan(sources, diagnostic);
+    let labels: Vec<(FileId, Range<usize>)> = rendered
+        .labels
+        .iter()
+        .map(|label| (label.file_id, label.range.clone()))
+        .collect();
+    let written = if ClippedFiles::needed(sources, &labels) {
+        let files = ClippedFiles::new(sources, &labels);
+        for label in &mut rendered.labels {
+            label.range = files.map(label.file_id, &label.range);
+        }
+        term::emit_to_write_style(out, &config, &files, &rendered)
+    } else {
+        term::emit_to_write_style(out, &config, &CodespanFiles(sources), &rendered)
+    };
+    written.map_err(|err| match err {
         FilesError::Io(err) => err,
         other => io::Error::other(other.to_string()),
     })
