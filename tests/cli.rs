@@ -283,14 +283,19 @@ fn rust_name_collisions_are_diagnostics() {
 /// the same line by errors: a field numbered 0, an unknown type, and a
 /// number used twice (its first use far back at the line's start).
 fn one_long_line(name: &str, fields: usize) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("protoc-rs-long-line-{}-{name}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("protoc-rs-long-line-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let mut line = String::from("message M {");
     for i in 0..fields {
         line.push_str(&format!(" int32 f{i} = {};", i + 1));
     }
     line.push_str(" int32 bad = 0; strng x = 1; }");
-    std::fs::write(dir.join("long.proto"), format!("syntax = \"proto3\";\n{line}\n")).unwrap();
+    std::fs::write(
+        dir.join("long.proto"),
+        format!("syntax = \"proto3\";\n{line}\n"),
+    )
+    .unwrap();
     dir
 }
 
@@ -303,7 +308,14 @@ fn a_400_kb_line_gives_bounded_output_in_every_format() {
     assert!(size > 400_000, "{size}");
     let dir_text = dir.display().to_string();
     for format in ["human", "json", "protoc"] {
-        let output = protoc_rs(&["compile", "--error-format", format, "-I", &dir_text, "long.proto"]);
+        let output = protoc_rs(&[
+            "compile",
+            "--error-format",
+            format,
+            "-I",
+            &dir_text,
+            "long.proto",
+        ]);
         assert_eq!(output.status.code(), Some(1), "{format}");
         let printed = output.stderr.len() + output.stdout.len();
         assert!(printed < 100_000, "{format}: {printed} bytes");
@@ -313,8 +325,14 @@ fn a_400_kb_line_gives_bounded_output_in_every_format() {
     let human = stderr(&protoc_rs(&["compile", "-I", &dir_text, "long.proto"]));
     // The file's own line and column, and each label in its window.
     assert!(human.contains("long.proto:2:"), "{human}");
-    assert!(human.contains("...") && human.contains("int32 bad = 0;"), "{human}");
-    assert!(human.contains("first used by `f0`") && human.contains("message M { int32 f0 = 1;"), "{human}");
+    assert!(
+        human.contains("...") && human.contains("int32 bad = 0;"),
+        "{human}"
+    );
+    assert!(
+        human.contains("first used by `f0`") && human.contains("message M { int32 f0 = 1;"),
+        "{human}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -325,7 +343,9 @@ fn short_lines_are_shown_whole() {
     let dir_text = dir.display().to_string();
     let human = stderr(&protoc_rs(&["compile", "-I", &dir_text, "long.proto"]));
     assert!(
-        human.contains("message M { int32 f0 = 1; int32 f1 = 2; int32 f2 = 3; int32 bad = 0; strng x = 1; }"),
+        human.contains(
+            "message M { int32 f0 = 1; int32 f1 = 2; int32 f2 = 3; int32 bad = 0; strng x = 1; }"
+        ),
         "{human}"
     );
     assert!(!human.contains("..."), "{human}");

@@ -58,7 +58,9 @@ fn line_bounds(text: &str, starts: &[u32], index: usize) -> Range<usize> {
     let start = floor_char(text, starts.get(index).map_or(text.len(), |&s| s as usize));
     let end = floor_char(
         text,
-        starts.get(index + 1).map_or(text.len(), |&next| next as usize),
+        starts
+            .get(index + 1)
+            .map_or(text.len(), |&next| next as usize),
     )
     .max(start);
     let line = &text[start..end];
@@ -98,7 +100,10 @@ impl<'s> ClippedFiles<'s> {
     }
 
     /// The view of the lines `labels` touch.
-    pub(super) fn new(sources: &'s SourceMap, labels: &[(FileId, Range<usize>)]) -> ClippedFiles<'s> {
+    pub(super) fn new(
+        sources: &'s SourceMap,
+        labels: &[(FileId, Range<usize>)],
+    ) -> ClippedFiles<'s> {
         // For each file and line: the part of the line each label covers.
         let mut touched: BTreeMap<FileId, BTreeMap<usize, Vec<Range<usize>>>> = BTreeMap::new();
         for (file, range) in labels {
@@ -150,7 +155,8 @@ impl<'s> ClippedFiles<'s> {
                 })
         };
         let start = place(range.start, range.start);
-        let same_line = source.line_index(range.start as u32) == source.line_index(range.end as u32);
+        let same_line =
+            source.line_index(range.start as u32) == source.line_index(range.end as u32);
         let end_anchor = if same_line { range.start } else { range.end };
         start..place(range.end, end_anchor).max(start)
     }
@@ -176,7 +182,9 @@ fn windows(text: &str, bounds: &Range<usize>, covered: &[Range<usize>]) -> Vec<R
     let mut groups: Vec<Range<usize>> = Vec::new();
     for part in parts {
         match groups.last_mut() {
-            Some(group) if part.start <= group.end + 2 * CONTEXT => group.end = group.end.max(part.end),
+            Some(group) if part.start <= group.end + 2 * CONTEXT => {
+                group.end = group.end.max(part.end)
+            }
             _ => groups.push(part),
         }
     }
@@ -190,7 +198,11 @@ fn windows(text: &str, bounds: &Range<usize>, covered: &[Range<usize>]) -> Vec<R
 }
 
 /// The view's text and lines for one file.
-fn view_of(sources: &SourceMap, file: FileId, lines: &BTreeMap<usize, Vec<Range<usize>>>) -> FileView {
+fn view_of(
+    sources: &SourceMap,
+    file: FileId,
+    lines: &BTreeMap<usize, Vec<Range<usize>>>,
+) -> FileView {
     let source = sources.get(file);
     let text = source.display_text();
     let starts = source.line_starts();
@@ -202,7 +214,11 @@ fn view_of(sources: &SourceMap, file: FileId, lines: &BTreeMap<usize, Vec<Range<
     for (&line, covered) in lines {
         let bounds = line_bounds(text, starts, line);
         for window in windows(text, &bounds, covered) {
-            let prefix = if window.start > bounds.start { CUT.len() } else { 0 };
+            let prefix = if window.start > bounds.start {
+                CUT.len()
+            } else {
+                0
+            };
             let start = view.text.len();
             if prefix > 0 {
                 view.text.push_str(CUT);
@@ -261,11 +277,20 @@ impl<'a> Files<'a> for ClippedFiles<'_> {
     /// The file's own line number.
     fn line_number(&'a self, id: FileId, line_index: usize) -> Result<usize, FilesError> {
         let view = self.view(id)?;
-        Ok(view.lines.get(line_index).map_or(line_index, |l| l.original) + 1)
+        Ok(view
+            .lines
+            .get(line_index)
+            .map_or(line_index, |l| l.original)
+            + 1)
     }
 
     /// The file's own column (in characters, as codespan counts them).
-    fn column_number(&'a self, id: FileId, line_index: usize, byte_index: usize) -> Result<usize, FilesError> {
+    fn column_number(
+        &'a self,
+        id: FileId,
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
         let view = self.view(id)?;
         let Some(line) = view.lines.get(line_index) else {
             return Ok(1);
@@ -275,7 +300,10 @@ impl<'a> Files<'a> for ClippedFiles<'_> {
         let bounds = line_bounds(text, source.line_starts(), line.original);
         let inside = byte_index.saturating_sub(line.start + line.prefix);
         let original = ceil_char(text, (line.window.start + inside).min(line.window.end));
-        Ok(text[bounds.start..original.max(bounds.start)].chars().count() + 1)
+        Ok(text[bounds.start..original.max(bounds.start)]
+            .chars()
+            .count()
+            + 1)
     }
 }
 
@@ -284,7 +312,10 @@ mod tests {
     use super::*;
     use crate::source::SourceFile;
 
-    fn view(text: &str, labels: &[Range<usize>]) -> (SourceMap, FileId, Vec<(FileId, Range<usize>)>) {
+    fn view(
+        text: &str,
+        labels: &[Range<usize>],
+    ) -> (SourceMap, FileId, Vec<(FileId, Range<usize>)>) {
         let mut sources = SourceMap::new();
         let id = sources.add(SourceFile::new("x.proto", text.as_bytes().to_vec()));
         let labels = labels.iter().map(|r| (id, r.clone())).collect();
@@ -295,13 +326,22 @@ mod tests {
     fn a_long_line_is_cut_around_its_label_keeping_its_column() {
         let text = format!("a\n{}LABEL{}\nz\n", "é".repeat(500), "x".repeat(500));
         let at = text.find("LABEL").unwrap_or_default();
-        let (sources, id, labels) = view(&text, &[at..at + 5]);
+        let (sources, id, labels) = view(
+            &text,
+            &[Range {
+                start: at,
+                end: at + 5,
+            }],
+        );
         assert!(ClippedFiles::needed(&sources, &labels));
         let files = ClippedFiles::new(&sources, &labels);
         let mapped = files.map(id, &labels[0].1);
         let shown = files.source(id).unwrap_or_default();
         assert_eq!(&shown[mapped.clone()], "LABEL");
-        assert!(shown.starts_with("...") && shown.ends_with("...\n"), "{shown}");
+        assert!(
+            shown.starts_with("...") && shown.ends_with("...\n"),
+            "{shown}"
+        );
         assert!(shown.len() < 2 * (CONTEXT + LABEL_MAX), "{}", shown.len());
         let line = files.line_index(id, mapped.start).unwrap_or(9);
         assert_eq!(files.line_number(id, line).ok(), Some(2));
@@ -313,7 +353,13 @@ mod tests {
     fn short_lines_are_not_clipped() {
         let text = "message M {\n  strng x = 1;\n}\n";
         let at = text.find("strng").unwrap_or_default();
-        let (sources, _, labels) = view(text, &[at..at + 5]);
+        let (sources, _, labels) = view(
+            text,
+            &[Range {
+                start: at,
+                end: at + 5,
+            }],
+        );
         assert!(!ClippedFiles::needed(&sources, &labels));
     }
 
