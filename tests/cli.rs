@@ -279,6 +279,41 @@ fn rust_name_collisions_are_diagnostics() {
     assert!(!dir.join("out").exists());
 }
 
+/// Names prost-build's rules turn into no identifier (prost-build panics on
+/// them, and protoc-rs did with exit status 101) are errors on the .proto,
+/// each at its name, and nothing is written; with the library, the build
+/// script gets the same diagnostics.
+#[test]
+fn names_that_become_no_rust_identifier_are_diagnostics() {
+    let dir = scratch("rust-not-an-identifier");
+    write(
+        &dir.join("unnamed.proto"),
+        "syntax = \"proto3\";\npackage p;\nmessage _ {\n  int32 __ = 1;\n}\nenum E {\n  E_UNSPECIFIED = 0;\n  ___ = 1;\n}\nmessage Ok {\n  optional int32 _1 = 1;\n  oneof __ { int32 a = 2; }\n}\nservice _S { rpc __(Ok) returns (Ok); }\n",
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_protoc-rs"))
+        .args(["compile", "-I", ".", "--rust-out", "out", "unnamed.proto"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(!text.contains("panicked"), "{text}");
+    // The message, its field, the enum value, the oneof (once, though it
+    // names a field and a type), and the method; `_1` and `_S` become
+    // `_1` and `S`, which are names.
+    for place in [
+        "unnamed.proto:3:9",
+        "unnamed.proto:4:9",
+        "unnamed.proto:8:3",
+        "unnamed.proto:12:9",
+        "unnamed.proto:14:18",
+    ] {
+        assert!(text.contains(place), "{place} missing:\n{text}");
+    }
+    assert_eq!(text.matches("error[E4002]").count(), 5, "{text}");
+    assert!(!dir.join("out").exists());
+}
+
 /// A generated file whose second line is `fields` fields long, followed on
 /// the same line by errors: a field numbered 0, an unknown type, and a
 /// number used twice (its first use far back at the line's start).

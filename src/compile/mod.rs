@@ -132,14 +132,17 @@ impl Compilation {
         };
         let file = id.unwrap_or(FileId(0));
         let primary = span(error.position).unwrap_or(crate::source::Span::point(0));
-        let mut diagnostic = Diagnostic::error(
-            crate::diagnostics::Code::RustNameCollision,
-            file,
-            primary,
-            error.message.clone(),
-        )
-        .label("this name")
-        .help(error.help.clone());
+        let code = match error.kind {
+            crate::codegen::rust::CodegenErrorKind::NameCollision => {
+                crate::diagnostics::Code::RustNameCollision
+            }
+            crate::codegen::rust::CodegenErrorKind::NotAnIdentifier => {
+                crate::diagnostics::Code::RustNotAnIdentifier
+            }
+        };
+        let mut diagnostic = Diagnostic::error(code, file, primary, error.message.clone())
+            .label("this name")
+            .help(error.help.clone());
         if let Some(first) = span(error.first_position) {
             diagnostic = diagnostic.secondary(first, "the other name");
         }

@@ -197,6 +197,8 @@ codes! {
     // Code generation errors.
     /// Two .proto names that become the same Rust name.
     RustNameCollision = "E4001", "rust-name-collision";
+    /// A .proto name that becomes no Rust identifier.
+    RustNotAnIdentifier = "E4002", "rust-not-an-identifier";
 
     // Warnings.
     /// An import nothing in the file uses.

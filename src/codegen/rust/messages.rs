@@ -30,11 +30,121 @@ fn convert<M: prost::Message, T: prost::Message + Default>(options: &Option<M>) 
         .unwrap_or_default()
 }
 
-/// A Rust identifier, raw when it is written `r#...`.
+/// A Rust identifier, raw when it is written `r#...`. Names that are no
+/// identifier are reported before generation starts
+/// (`FileGenerator::identifier_errors`); should one get here anyway, it
+/// becomes a placeholder rather than a panic.
 pub fn ident(name: &str) -> Ident {
+    let span = proc_macro2::Span::call_site();
+    if !is_identifier(name) {
+        return Ident::new("__not_an_identifier", span);
+    }
     match name.strip_prefix("r#") {
-        Some(raw) => Ident::new_raw(raw, proc_macro2::Span::call_site()),
-        None => Ident::new(name, proc_macro2::Span::call_site()),
+        Some(raw) => Ident::new_raw(raw, span),
+        None => Ident::new(name, span),
+    }
+}
+
+/// Whether `name` is a Rust identifier proc-macro2 takes: letters, digits
+/// and `_`, not starting with a digit, not `_` alone; raw (`r#...`) only
+/// for names that may be raw.
+pub(super) fn is_identifier(name: &str) -> bool {
+    let (raw, bare) = match name.strip_prefix("r#") {
+        Some(bare) => (true, bare),
+        None => (false, name),
+    };
+    let mut chars = bare.chars();
+    let well_formed = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && bare != "_";
+    well_formed && !(raw && matches!(bare, "crate" | "self" | "super" | "Self"))
+}
+
+/// The Rust names a message and everything in it become.
+fn message_names(
+    message: &DescriptorProto,
+    strip: bool,
+    path: Vec<i32>,
+    names: &mut Vec<(String, String, Vec<i32>)>,
+) {
+    let at = |tail: [i32; 2]| [path.clone(), tail.to_vec()].concat();
+    names.push((
+        to_upper_camel(message.name()),
+        message.name().to_owned(),
+        path.clone(),
+    ));
+    if !message.nested_type.is_empty()
+        || !message.enum_type.is_empty()
+        || !message.oneof_decl.is_empty()
+    {
+        // The module of the nested types.
+        names.push((
+            to_snake(message.name()),
+            message.name().to_owned(),
+            path.clone(),
+        ));
+    }
+    for (i, field) in message.field.iter().enumerate() {
+        names.push((
+            to_snake(field.name()),
+            field.name().to_owned(),
+            at([2, i as i32]),
+        ));
+        if field.oneof_index.is_some() && !field.proto3_optional() {
+            names.push((
+                to_upper_camel(field.name()),
+                field.name().to_owned(),
+                at([2, i as i32]),
+            ));
+        }
+    }
+    for (i, oneof) in message.oneof_decl.iter().enumerate() {
+        // A proto3 `optional`'s synthetic oneof generates nothing.
+        let synthetic = message
+            .field
+            .iter()
+            .any(|f| f.proto3_optional() && f.oneof_index == Some(i as i32));
+        if synthetic {
+            continue;
+        }
+        names.push((
+            to_snake(oneof.name()),
+            oneof.name().to_owned(),
+            at([8, i as i32]),
+        ));
+        names.push((
+            oneof_type_name(message, oneof),
+            oneof.name().to_owned(),
+            at([8, i as i32]),
+        ));
+    }
+    for (i, nested) in message.nested_type.iter().enumerate() {
+        message_names(nested, strip, at([3, i as i32]), names);
+    }
+    for (i, e) in message.enum_type.iter().enumerate() {
+        enum_names(e, strip, at([4, i as i32]), names);
+    }
+}
+
+/// The Rust names an enum and its values become.
+fn enum_names(
+    e: &EnumDescriptorProto,
+    strip: bool,
+    path: Vec<i32>,
+    names: &mut Vec<(String, String, Vec<i32>)>,
+) {
+    let enum_name = to_upper_camel(e.name());
+    names.push((enum_name.clone(), e.name().to_owned(), path.clone()));
+    for variant in enum_variants(&enum_name, e, strip) {
+        let proto = e
+            .value
+            .get(variant.index)
+            .map(|v| v.name().to_owned())
+            .unwrap_or_default();
+        let value_path = [path.clone(), vec![2, variant.index as i32]].concat();
+        names.push((variant.rust_name, proto, value_path));
     }
 }
 
@@ -209,6 +319,63 @@ impl<'a> FileGenerator<'a> {
         ))
     }
 
+    /// Every name of `file` that would become no Rust identifier, as
+    /// prost-build's rules turn it into one: the Rust name, the .proto
+    /// name and its location path.
+    pub(super) fn identifier_errors(&self, file: &FileDescriptorProto) -> Vec<super::CodegenError> {
+        let mut names: Vec<(String, String, Vec<i32>)> = Vec::new();
+        let strip = self.config.strip_enum_prefix;
+        if !file.package().is_empty() {
+            // Each part of the package is a module.
+            for part in file.package().split('.') {
+                names.push((to_snake(part), part.to_owned(), vec![2]));
+            }
+        }
+        for (i, message) in file.message_type.iter().enumerate() {
+            message_names(message, strip, vec![4, i as i32], &mut names);
+        }
+        for (i, e) in file.enum_type.iter().enumerate() {
+            enum_names(e, strip, vec![5, i as i32], &mut names);
+        }
+        for (i, service) in file.service.iter().enumerate() {
+            let path = vec![6, i as i32];
+            names.push((
+                to_upper_camel(service.name()),
+                service.name().to_owned(),
+                path.clone(),
+            ));
+            for (j, method) in service.method.iter().enumerate() {
+                let method_path = [path.clone(), vec![2, j as i32]].concat();
+                names.push((
+                    to_snake(method.name()),
+                    method.name().to_owned(),
+                    method_path,
+                ));
+            }
+        }
+        let mut reported: HashSet<Vec<i32>> = HashSet::default();
+        names
+            .into_iter()
+            .filter(|(rust, _, _)| !is_identifier(rust))
+            // One report per name, though a name may become two Rust names.
+            .filter(|(_, _, path)| reported.insert(path.clone()))
+            .map(|(rust, proto, path)| super::CodegenError {
+                kind: super::CodegenErrorKind::NotAnIdentifier,
+                file: self.file_name.clone(),
+                position: self.position(&path),
+                first_position: None,
+                message: if rust.is_empty() {
+                    format!(
+                        "`{proto}` becomes no Rust name: prost-build's rules leave nothing of it"
+                    )
+                } else {
+                    format!("`{proto}` becomes `{rust}`, which is not a Rust identifier")
+                },
+                help: format!("rename `{proto}` so that it has a letter"),
+            })
+            .collect()
+    }
+
     /// Reports the second of each group of names (with their location
     /// paths) that map to one Rust name.
     fn check_unique<'n>(
@@ -221,6 +388,7 @@ impl<'a> FileGenerator<'a> {
         for (rust, proto, path) in names {
             if let Some((first, first_path)) = seen.get(&rust) {
                 let error = super::CodegenError {
+                    kind: super::CodegenErrorKind::NameCollision,
                     file: self.file_name.clone(),
                     position: self.position(&path),
                     first_position: self.position(first_path),

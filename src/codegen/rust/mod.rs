@@ -333,10 +333,22 @@ fn attributes(list: &[(String, String)], name: &str) -> TokenStream {
         .collect()
 }
 
+/// What kind of invalid Rust a [`CodegenError`] prevents.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CodegenErrorKind {
+    /// Two names that become the same Rust name.
+    #[default]
+    NameCollision,
+    /// A name that becomes no Rust identifier at all (`_`, `__`, `_1`).
+    NotAnIdentifier,
+}
+
 /// A .proto construct that would generate invalid Rust (prost-build panics
-/// on these): two names that become the same Rust name.
+/// on these): two names that become the same Rust name, or a name that
+/// becomes no identifier.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodegenError {
+    pub kind: CodegenErrorKind,
     /// The .proto file, as imports name it.
     pub file: String,
     /// Zero-based line and column of the second name, from SourceCodeInfo,
@@ -410,6 +422,18 @@ pub fn generate_modules(
     // thread (token trees cannot move between threads); a package's text is
     // its declarations' texts in order, as prettyplease prints a file one
     // item after another.
+    // A name that becomes no identifier would make the generators below
+    // build invalid token trees: such files get diagnostics and no code.
+    let unnamed: Vec<CodegenError> = files
+        .iter()
+        .zip(&indexes)
+        .flat_map(|(file, index)| {
+            FileGenerator::new(config, &externs, &graph, file, index).identifier_errors(file)
+        })
+        .collect();
+    if !unnamed.is_empty() {
+        return Err(unnamed);
+    }
     let work: Vec<(usize, Unit)> = files
         .iter()
         .enumerate()
@@ -487,6 +511,7 @@ pub fn generate_modules(
         let text = match &services {
             Services::Custom(_) => reformat(&text).map_err(|message| {
                 vec![CodegenError {
+                    kind: CodegenErrorKind::NameCollision,
                     file: name.clone(),
                     position: None,
                     first_position: None,
