@@ -386,3 +386,56 @@ fn short_lines_are_shown_whole() {
     assert!(!human.contains("..."), "{human}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Runs `protoc-rs compile --error-format json ARGS` in `dir` and returns
+/// each line of its standard error, parsed: every line must be a JSON
+/// object.
+fn json_errors(dir: &std::path::Path, args: &[&str]) -> Vec<serde_json::Value> {
+    let output = Command::new(env!("CARGO_BIN_EXE_protoc-rs"))
+        .args(["compile", "--error-format", "json"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    stderr(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect()
+}
+
+// Errors about the run, not about a place in a file, are JSON objects with
+// their codes too (they were `error: ...` text in every format).
+#[test]
+fn json_covers_errors_about_the_run() {
+    let dir = scratch("json-run-errors");
+    write(&dir.join("a.proto"), "syntax = \"proto3\";\nmessage A {}\n");
+    let cases: [(&[&str], &str, Option<&str>); 3] = [
+        (
+            &["-I", ".", "missing.proto"],
+            "E0001",
+            Some("missing.proto"),
+        ),
+        (
+            &["-I", ".", "-o", "a.proto/a.pb", "a.proto"],
+            "E0006",
+            Some("a.proto/a.pb"),
+        ),
+        (
+            &["-I", ".", "--python_out=bogus:out", "a.proto"],
+            "E0007",
+            None,
+        ),
+    ];
+    for (args, code, file) in cases {
+        let errors = json_errors(&dir, args);
+        assert_eq!(errors.len(), 1, "{args:?}: {errors:?}");
+        let error = &errors[0];
+        assert_eq!(error["code"], code, "{args:?}: {error}");
+        assert_eq!(error["severity"], "error");
+        assert_eq!(error["file"].as_str(), file, "{args:?}: {error}");
+        assert!(error["line"].is_null() && error["labels"].as_array().is_some_and(Vec::is_empty));
+        assert!(error["protoc"].as_str().is_some_and(|p| !p.is_empty()));
+    }
+    assert!(!dir.join("out").exists());
+}

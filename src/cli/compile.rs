@@ -15,6 +15,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use crate::compile::{self, report, Compilation};
 use crate::diagnostics::render::{self, ErrorFormat};
+use crate::diagnostics::Code;
 
 const EXIT_INPUT_ERRORS: u8 = 1;
 const EXIT_USAGE: u8 = 2;
@@ -323,6 +324,20 @@ fn report_and_write(
     compilation: &Compilation,
 ) -> ExitCode {
     let mut out = stderr();
+    let format = args.error_format;
+    // An error about the run, in the run's error format.
+    let run_error = |code: Code, file: &str, message: String, protoc: String| {
+        eprintln!(
+            "{}",
+            render::run_error_line(
+                format,
+                code,
+                (!file.is_empty()).then_some(file),
+                &message,
+                &protoc
+            )
+        );
+    };
     // A closed stderr must not turn a successful compile into a failure.
     let _ = report(&mut out, compilation, args.error_format);
     if compilation.has_errors() {
@@ -333,7 +348,7 @@ fn report_and_write(
         Some(_) => match rust_files(args, compilation) {
             Ok(files) => Some(files),
             Err(Failure::Usage(message)) => {
-                eprintln!("error: {message}");
+                run_error(Code::InvalidArgument, "", message.clone(), message);
                 return ExitCode::from(EXIT_USAGE);
             }
             Err(Failure::Input(diagnostics)) => {
@@ -353,7 +368,7 @@ fn report_and_write(
     let mut report = |message: String| {
         for line in message.lines() {
             if !line.ends_with("_out: ") {
-                eprintln!("error: {line}");
+                run_error(Code::GeneratorFailed, "", line.to_owned(), line.to_owned());
             }
         }
     };
@@ -369,19 +384,33 @@ fn report_and_write(
             given_json_names_only: false,
         });
         if let Err(err) = compile::output::write_bytes_if_changed(path, &bytes) {
-            eprintln!("{}: {err}", path.display());
+            let path = path.display().to_string();
+            let line = format!("{path}: {err}");
+            run_error(Code::CannotWriteOutput, &path, line.clone(), line);
             return ExitCode::from(EXIT_INPUT_ERRORS);
         }
     }
     if let (Some(dir), Some(files)) = (&args.rust_out, rust_files) {
         if let Err(err) = compile::output::write_files(dir, &files) {
-            eprintln!("{}: {err}", dir.display());
+            let dir = dir.display().to_string();
+            let line = format!("{dir}: {err}");
+            run_error(Code::CannotWriteOutput, &dir, line.clone(), line);
             return ExitCode::from(EXIT_INPUT_ERRORS);
         }
     }
     if let Some(generated) = plugin_files {
         let mode = crate::plugins::host::WriteMode::IfChanged;
-        if generated.write(mode, &mut report).is_err() {
+        let mut report_write = |message: String| {
+            for line in message.lines().filter(|line| !line.ends_with("_out: ")) {
+                run_error(
+                    Code::CannotWriteOutput,
+                    "",
+                    line.to_owned(),
+                    line.to_owned(),
+                );
+            }
+        };
+        if generated.write(mode, &mut report_write).is_err() {
             return ExitCode::from(EXIT_INPUT_ERRORS);
         }
     }

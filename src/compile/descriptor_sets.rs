@@ -27,6 +27,8 @@ impl DescriptorSets {
         let mut sets = DescriptorSets::default();
         for path in paths {
             let bytes = std::fs::read(path).map_err(|err| RunError {
+                code: crate::diagnostics::Code::UnusableDescriptorSet,
+                file: Some(path.clone()),
                 message: format!("cannot read descriptor set `{path}`: {err}"),
                 // protoc names ENOENT whatever the reason.
                 protoc: format!("{path}: No such file or directory"),
@@ -39,6 +41,8 @@ impl DescriptorSets {
     /// Adds the files of one encoded set.
     pub fn add(&mut self, path: &str, bytes: &[u8]) -> Result<(), RunError> {
         let set = pb::FileDescriptorSet::decode(bytes).map_err(|err| RunError {
+            code: crate::diagnostics::Code::UnusableDescriptorSet,
+            file: Some(path.to_owned()),
             message: format!("`{path}` is not a FileDescriptorSet (corrupt or truncated?): {err}"),
             protoc: format!("{path}: Unable to parse."),
         })?;

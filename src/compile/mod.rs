@@ -42,6 +42,9 @@ pub struct Options {
 /// An error about the run itself rather than any file's content.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RunError {
+    pub code: crate::diagnostics::Code,
+    /// The file it is about, when there is one.
+    pub file: Option<String>,
     /// Our wording.
     pub message: String,
     /// protoc's line for the same error.
@@ -230,12 +233,16 @@ impl Compilation {
 fn input_error(input: &str, error: InputError) -> RunError {
     match error {
         InputError::NotFound => RunError {
+            code: crate::diagnostics::Code::FileNotFound,
+            file: Some(input.to_owned()),
             message: format!("cannot find `{input}` on disk or in any include path"),
             protoc: format!(
                 "Could not make proto path relative: {input}: No such file or directory"
             ),
         },
         InputError::NotInIncludePath => RunError {
+            code: crate::diagnostics::Code::FileNotInIncludePath,
+            file: Some(input.to_owned()),
             message: format!(
                 "`{input}` is not inside any include path; add one with `-I` that contains it \
                  (the include path must be a prefix of the file's path as written)"
@@ -249,6 +256,8 @@ fn input_error(input: &str, error: InputError) -> RunError {
             ),
         },
         InputError::CannotOpen { reason } => RunError {
+            code: crate::diagnostics::Code::CannotReadInput,
+            file: Some(input.to_owned()),
             message: format!(
                 "cannot read `{input}`: {}",
                 reason.trim_end_matches('.').to_lowercase()
@@ -256,6 +265,8 @@ fn input_error(input: &str, error: InputError) -> RunError {
             protoc: format!("Could not map to virtual file: {input}: {reason}"),
         },
         InputError::Shadowed { by } => RunError {
+            code: crate::diagnostics::Code::InputShadowed,
+            file: Some(input.to_owned()),
             message: format!(
                 "`{input}` is shadowed by `{by}`, which an earlier include path gives the same \
                  name; use that file, or reorder the include paths"
@@ -370,6 +381,8 @@ impl<'s> Finder<'s> {
             return match self.sets.get(input) {
                 Some((file, set)) => Ok((input.to_owned(), Location::Set(file, set))),
                 None => Err(RunError {
+                    code: crate::diagnostics::Code::FileNotFound,
+                    file: Some(input.to_owned()),
                     message: format!("no descriptor set has `{input}`"),
                     protoc: format!(
                         "Could not find file in descriptor database: {input}: No such file or \
@@ -493,6 +506,8 @@ fn print_descriptor(
         Err(decompile::DecompileError(reason)) => {
             let from = set.map_or_else(|| "the built-in files".to_owned(), |s| format!("`{s}`"));
             let error = RunError {
+                code: crate::diagnostics::Code::UnusableDescriptorSet,
+                file: Some(name.to_owned()),
                 message: format!("cannot use `{name}` from {from}: {reason}"),
                 protoc: format!("{name}: {reason}"),
             };
@@ -624,10 +639,17 @@ pub fn report(
     format: ErrorFormat,
 ) -> std::io::Result<()> {
     for error in &compilation.run_errors {
-        match format {
-            ErrorFormat::Protoc => writeln!(out, "{}", error.protoc)?,
-            ErrorFormat::Human | ErrorFormat::Json => writeln!(out, "error: {}", error.message)?,
-        }
+        writeln!(
+            out,
+            "{}",
+            render::run_error_line(
+                format,
+                error.code,
+                error.file.as_deref(),
+                &error.message,
+                &error.protoc
+            )
+        )?;
     }
     render::emit(out, &compilation.sources, &compilation.diagnostics, format)?;
     if format == ErrorFormat::Human {

@@ -218,6 +218,19 @@ codes! {
     FileNotFound = "E0001", "file-not-found";
     /// A file named on the command line is not under any include path.
     FileNotInIncludePath = "E0002", "file-not-in-include-path";
+    /// A file named on the command line exists but cannot be read.
+    CannotReadInput = "E0003", "cannot-read-input";
+    /// A file named on the command line is hidden by an earlier include
+    /// path's file of the same name.
+    InputShadowed = "E0004", "input-shadowed";
+    /// A `--descriptor_set_in` file that cannot be read or used.
+    UnusableDescriptorSet = "E0005", "unusable-descriptor-set";
+    /// An output that cannot be written.
+    CannotWriteOutput = "E0006", "cannot-write-output";
+    /// A plugin or built-in generator that failed.
+    GeneratorFailed = "E0007", "generator-failed";
+    /// An option value the run cannot use.
+    InvalidArgument = "E0008", "invalid-argument";
 }
 
 #[cfg(test)]

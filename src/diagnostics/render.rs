@@ -207,6 +207,30 @@ fn json_string(text: &str) -> String {
     out
 }
 
+/// An error about the run rather than a place in a file (a missing input,
+/// an unwritable output, a failed generator), in `format`: our words after
+/// `error: `, one JSON object shaped like a diagnostic's (no position, no
+/// labels), or protoc's line.
+pub fn run_error_line(
+    format: ErrorFormat,
+    code: super::Code,
+    file: Option<&str>,
+    message: &str,
+    protoc: &str,
+) -> String {
+    match format {
+        ErrorFormat::Human => format!("error: {message}"),
+        ErrorFormat::Protoc => protoc.to_owned(),
+        ErrorFormat::Json => format!(
+            "{{\"code\":{},\"severity\":\"error\",\"message\":{},\"file\":{},\"line\":null,\"column\":null,\"end\":null,\"labels\":[],\"notes\":[],\"help\":null,\"protoc\":{}}}",
+            json_string(code.as_str()),
+            json_string(message),
+            file.map_or_else(|| "null".to_owned(), json_string),
+            json_string(protoc)
+        ),
+    }
+}
+
 /// A label as a JSON object; positions are 1-based, as protoc's.
 fn json_label(sources: &SourceMap, label: &Label) -> (String, [u32; 4], String) {
     let file = sources.get(label.file);
