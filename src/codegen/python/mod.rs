@@ -73,21 +73,15 @@ impl Generator {
     }
 
     /// What the generator declares it supports, as a plugin would in its
-    /// response: `(features, minimum edition, maximum edition)`.
+    /// response: `(features, minimum edition, maximum edition)`. All three
+    /// declare proto3 `optional` and editions, from proto2 to 2024 (the
+    /// parity fixtures hold edition 2024 files for each).
     pub fn supports(self) -> (u64, i32, i32) {
-        let editions = (pb::Edition::Proto2 as i32, pb::Edition::Edition2024 as i32);
-        match self {
-            Generator::Python | Generator::Pyi => (
-                FEATURE_PROTO3_OPTIONAL | FEATURE_SUPPORTS_EDITIONS,
-                editions.0,
-                editions.1,
-            ),
-            Generator::GrpcPython => (
-                FEATURE_PROTO3_OPTIONAL | FEATURE_SUPPORTS_EDITIONS,
-                editions.0,
-                editions.1,
-            ),
-        }
+        (
+            FEATURE_PROTO3_OPTIONAL | FEATURE_SUPPORTS_EDITIONS,
+            pb::Edition::Proto2 as i32,
+            pb::Edition::Edition2024 as i32,
+        )
     }
 
     /// Generates every file of `to_generate` (names as in `files`), which
