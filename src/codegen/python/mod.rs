@@ -24,8 +24,10 @@ pub use model::Pool;
 /// The grpcio-tools release whose output these generators match. Its
 /// protoc is protobuf 35.1, whose Python runtime is 7.35.1 (the version
 /// `_pb2.py` checks at import), and its gRPC generator stamps the gRPC
-/// version into `_pb2_grpc.py`. `scripts/regen-python-goldens.sh` pins the
-/// same release; change both together.
+/// version into `_pb2_grpc.py`. This file is the one place protoc-rs keeps
+/// these versions (scripts read them from here); the oracle's pin is in
+/// `scripts/lib/protoc35.sh`, and `scripts/regen-python-goldens.sh` stops
+/// when the two disagree.
 pub const GRPCIO_TOOLS_VERSION: &str = "1.85.1";
 /// The protobuf Python runtime version `_pb2.py` files require:
 /// `(major, minor, patch, suffix)`.
