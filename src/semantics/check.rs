@@ -341,15 +341,19 @@ impl<'a> Checker<'a> {
         })
     }
 
-    /// The visible name closest to `written`, for "did you mean".
+    /// The visible name closest to `written`, for "did you mean"; where a
+    /// field's type is written, a scalar type counts too (`strng`,
+    /// `Int32`, `uint`).
     fn suggest(&self, written: &str, reference: Reference) -> Option<String> {
         let last = written.rsplit('.').next().unwrap_or(written);
         let max = (last.len() / 3).max(1);
+        let field_type = matches!(reference, Reference::FieldType | Reference::MapEntryType);
         let wanted = |kind: SymbolKind| match reference {
             Reference::FieldType | Reference::MapEntryType => kind.is_type(),
             _ => kind == SymbolKind::Message,
         };
-        self.table
+        let declared = self
+            .table
             .names()
             .filter(|(_, symbol)| wanted(symbol.kind) && self.visible.contains(&symbol.file))
             .filter_map(|(full, _)| {
@@ -357,9 +361,48 @@ impl<'a> Checker<'a> {
                 let distance = edit_distance(short, last);
                 (distance <= max).then(|| (distance, short.to_owned()))
             })
-            .min()
-            .map(|(_, name)| name)
+            .min();
+        let scalar = (field_type && !written.contains('.'))
+            .then(|| closest_scalar(written))
+            .flatten();
+        match (declared, scalar) {
+            // A scalar wins a tie: `Int32` is more likely `int32` than a
+            // message `Int3`.
+            (Some((distance, name)), Some((scalar_distance, _))) if distance < scalar_distance => {
+                Some(name)
+            }
+            (_, Some((_, scalar))) => Some(scalar.to_owned()),
+            (declared, None) => declared.map(|(_, name)| name),
+        }
     }
+}
+
+/// protoc's scalar type names, in its parser's order.
+const SCALAR_TYPES: &[&str] = &[
+    "double", "float", "int64", "uint64", "int32", "fixed64", "fixed32", "bool", "string", "group",
+    "bytes", "uint32", "sfixed32", "sfixed64", "sint32", "sint64",
+];
+
+/// The scalar type `written` most likely means, with how far it is: the
+/// same name in other letter case (0), a scalar it begins (1: `uint` is
+/// `uint32`), or one a small edit away (`strng`).
+fn closest_scalar(written: &str) -> Option<(usize, &'static str)> {
+    let scalars = SCALAR_TYPES.iter().copied().filter(|&s| s != "group");
+    if let Some(same) = scalars.clone().find(|s| s.eq_ignore_ascii_case(written)) {
+        return Some((0, same));
+    }
+    let lower = written.to_ascii_lowercase();
+    // The 32-bit type first: `uint` is far more often `uint32`.
+    let mut begun: Vec<&str> = scalars.clone().filter(|s| s.starts_with(&lower)).collect();
+    begun.sort_by_key(|s| (!s.ends_with("32"), *s));
+    if let Some(first) = begun.first() {
+        return Some((1, first));
+    }
+    let max = (written.len() / 3).max(1);
+    scalars
+        .map(|s| (edit_distance(s, written), s))
+        .filter(|(distance, _)| *distance <= max)
+        .min()
 }
 
 /// Levenshtein distance, ignoring ASCII case (a case slip is no distance).
