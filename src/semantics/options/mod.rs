@@ -560,26 +560,31 @@ impl<'a> Interpreter<'a> {
 
     fn unknown_field(&self, option: &OptionDecl, span: Span, message: &str, name: &str) -> Failure {
         let written = self.option_name(option);
-        Failure::Diagnostic(Box::new(
-            Diagnostic::error(
-                Code::UnknownOption,
-                self.file,
-                span,
-                format!("unknown option `{written}`"),
-            )
-            .protoc(format!(
-                "Option \"{written}\" unknown. Ensure that your proto definition file imports \
+        let diagnostic = Diagnostic::error(
+            Code::UnknownOption,
+            self.file,
+            span,
+            format!("unknown option `{written}`"),
+        )
+        .protoc(format!(
+            "Option \"{written}\" unknown. Ensure that your proto definition file imports \
                  the proto which defines the option (i.e. via import option after edition \
                  2024)."
-            ))
-            .protoc_at(option.name.span.start)
-            .label(format!(
-                "`{}` has no field `{name}`",
-                message
-                    .trim_start_matches(".google.protobuf.")
-                    .trim_start_matches('.')
-            )),
         ))
+        .protoc_at(option.name.span.start)
+        .label(format!(
+            "`{}` has no field `{name}`",
+            message
+                .trim_start_matches(".google.protobuf.")
+                .trim_start_matches('.')
+        ));
+        let diagnostic = match closest_field(message, name) {
+            Some(field) => diagnostic
+                .help(format!("did you mean `{field}`?"))
+                .fix(span, field),
+            None => diagnostic,
+        };
+        Failure::Diagnostic(Box::new(diagnostic))
     }
 
     /// One option: its name is walked field by field (extensions resolved)
@@ -967,4 +972,18 @@ impl<'a> Interpreter<'a> {
         }
         Ok(tree)
     }
+}
+
+/// The field of descriptor.proto's options message `message` closest to
+/// the unknown `name` (`java_pakage`, `packd`), for "did you mean".
+fn closest_field(message: &str, name: &str) -> Option<String> {
+    let schema = crate::pb::schema().messages.get(message)?;
+    let max = (name.len() / 3).max(1);
+    schema
+        .field
+        .iter()
+        .map(|f| (super::check::edit_distance(f.name(), name), f.name()))
+        .filter(|(distance, _)| *distance <= max)
+        .min()
+        .map(|(_, field)| field.to_owned())
 }
