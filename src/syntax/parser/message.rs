@@ -5,7 +5,7 @@ use nom::combinator::cut;
 use nom::Parser;
 
 use super::primitives::{
-    end_decl, error_here, fail_eof, fail_with, ident, integer, keyword, report, semicolon,
+    end_decl, error_here, fail_eof_unclosed, fail_with, ident, integer, keyword, report, semicolon,
     signed_int32, string_lit, sym, sym_or, try_consume, try_end_decl, type_name,
 };
 use super::{block, enums, file::visibility, options, report_failure, skip_statement, In, PResult};
@@ -479,13 +479,15 @@ fn oneof(i: In<'_>) -> PResult<'_, Oneof> {
     let (i, _) = keyword("oneof")(i)?;
     let (i, name) = cut(ident("a oneof name", "Expected oneof name.")).parse(i)?;
     let (mut i, (_, comments)) = cut(|i| end_decl(i, b'{', true)).parse(i)?;
+    let open = i.idx.saturating_sub(1);
     let mut items = Vec::new();
     loop {
         if i.at_eof() {
-            return Err(fail_eof(
+            return Err(fail_eof_unclosed(
                 i,
                 "Reached end of input in oneof definition (missing '}').",
                 "oneof",
+                open,
             ));
         }
         if i.looking_at("option") {
@@ -545,13 +547,15 @@ pub(super) fn extend(i: In<'_>) -> PResult<'_, Extend> {
     let (i, _) = keyword("extend")(i)?;
     let (i, extendee) = type_name(i)?;
     let (mut i, (_, comments)) = cut(|i| end_decl(i, b'{', true)).parse(i)?;
+    let open = i.idx.saturating_sub(1);
     let mut items = Vec::new();
     loop {
         if i.at_eof() {
-            return Err(fail_eof(
+            return Err(fail_eof_unclosed(
                 i,
                 "Reached end of input in extend definition (missing '}').",
                 "extend block",
+                open,
             ));
         }
         let (after_label, field_label) = label(i);

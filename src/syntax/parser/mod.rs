@@ -289,6 +289,8 @@ pub(crate) fn block<'a, T>(
     mut statement: impl FnMut(In<'a>) -> PResult<'a, Option<T>>,
 ) -> PResult<'a, (Vec<T>, Span)> {
     let mut items = Vec::new();
+    // The `{` that opened the block is the token before its first.
+    let open = i.idx.saturating_sub(1);
     loop {
         if let Some((rest, close)) = primitives::try_end_decl(i, b'}', false) {
             // Syntax trees of a whole corpus stay in memory until the
@@ -297,7 +299,7 @@ pub(crate) fn block<'a, T>(
             return Ok((rest, (items, close.0)));
         }
         if i.at_eof() {
-            return Err(primitives::fail_eof(i, eof_message, what));
+            return Err(primitives::fail_eof_unclosed(i, eof_message, what, open));
         }
         match statement(i) {
             Ok((rest, item)) => {

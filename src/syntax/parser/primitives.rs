@@ -62,15 +62,32 @@ pub(crate) fn fail(i: In<'_>, what: &str, protoc: &str) -> NomErr<PErr> {
 
 /// The file ended inside a block.
 pub(crate) fn fail_eof(i: In<'_>, protoc: &str, what: &str) -> NomErr<PErr> {
-    let diagnostic = Diagnostic::error(
+    fail_with(i, eof_diagnostic(i, protoc, what))
+}
+
+/// The file ended inside a block opened by the `{` at token `open`: the
+/// brace is labelled too, and the fix closes the block at the end.
+pub(crate) fn fail_eof_unclosed(i: In<'_>, protoc: &str, what: &str, open: usize) -> NomErr<PErr> {
+    let mut diagnostic = eof_diagnostic(i, protoc, what);
+    let brace = i.at(open);
+    if brace.looking_at_symbol(b'{') {
+        diagnostic = diagnostic
+            .secondary(brace.current().span, "this `{` is never closed")
+            .help(format!("add the missing `}}` to close the {what}"))
+            .fix(Span::point(i.current().span.start), "}\n");
+    }
+    fail_with(i, diagnostic)
+}
+
+fn eof_diagnostic(i: In<'_>, protoc: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(
         Code::UnexpectedEof,
         i.ctx.file,
         i.current().span,
         format!("unexpected end of file in {what}"),
     )
     .protoc(protoc)
-    .label("the file ends here");
-    fail_with(i, diagnostic)
+    .label("the file ends here")
 }
 
 /// An error at token `idx` that does not stop the statement.
