@@ -18,6 +18,8 @@ pub mod host;
 pub mod prost_rs;
 mod zip;
 
+use std::sync::OnceLock;
+
 use crate::compile::Compilation;
 use crate::descriptors::{pb, SetOptions};
 
@@ -97,9 +99,14 @@ pub const COMPILER_VERSION: (i32, i32, i32, &str) = (7, 35, 1, "");
 pub struct RequestBase<'c> {
     compilation: &'c Compilation,
     to_generate: Vec<String>,
-    /// `(file with every option, file without source-retention options)`;
-    /// the second only for files to generate.
-    files: Vec<(pb::FileDescriptorProto, Option<pb::FileDescriptorProto>)>,
+    /// Every file, with every option.
+    files: Vec<pb::FileDescriptorProto>,
+    /// Whether `files[i]` is a file to generate.
+    generated: Vec<bool>,
+    /// Every file without source-retention options, which only a plugin's
+    /// request reads: made on the first one (a run of built-in generators
+    /// alone never needs it).
+    stripped: OnceLock<Vec<pb::FileDescriptorProto>>,
 }
 
 impl<'c> RequestBase<'c> {
@@ -108,36 +115,29 @@ impl<'c> RequestBase<'c> {
     /// `source_file_descriptors` (every option kept), their `proto_file`
     /// copy without source-retention options.
     pub fn new(compilation: &'c Compilation) -> RequestBase<'c> {
-        let retained = compilation.file_descriptor_set(SetOptions {
-            include_imports: true,
-            include_source_info: true,
-            retain_options: true,
-            given_json_names_only: false,
-        });
-        let stripped = compilation.file_descriptor_set(SetOptions {
-            include_imports: true,
-            include_source_info: true,
-            retain_options: false,
-            given_json_names_only: false,
-        });
+        let files = compilation
+            .file_descriptor_set(SetOptions {
+                include_imports: true,
+                include_source_info: true,
+                retain_options: true,
+                given_json_names_only: false,
+            })
+            .file;
         let to_generate: Vec<String> = compilation
             .inputs
             .iter()
             .map(|&id| compilation.sources.get(id).name().to_owned())
             .collect();
-        let files = retained
-            .file
-            .into_iter()
-            .zip(stripped.file)
-            .map(|(full, without)| {
-                let generated = to_generate.iter().any(|n| n == full.name());
-                (full, generated.then_some(without))
-            })
+        let generated = files
+            .iter()
+            .map(|file| to_generate.iter().any(|n| n == file.name()))
             .collect();
         RequestBase {
             compilation,
             to_generate,
             files,
+            generated,
+            stripped: OnceLock::new(),
         }
     }
 
@@ -147,8 +147,22 @@ impl<'c> RequestBase<'c> {
         self.to_generate.iter().filter_map(|name| {
             self.files
                 .iter()
-                .find(|(full, without)| without.is_some() && full.name() == name)
-                .map(|(full, _)| full)
+                .zip(&self.generated)
+                .find(|(file, &generated)| generated && file.name() == name)
+                .map(|(file, _)| file)
+        })
+    }
+
+    fn stripped(&self) -> &[pb::FileDescriptorProto] {
+        self.stripped.get_or_init(|| {
+            self.compilation
+                .file_descriptor_set(SetOptions {
+                    include_imports: true,
+                    include_source_info: true,
+                    retain_options: false,
+                    given_json_names_only: false,
+                })
+                .file
         })
     }
 
@@ -166,11 +180,9 @@ impl<'c> RequestBase<'c> {
         });
         self.files
             .iter()
+            .zip(&self.generated)
             .zip(without_json.file)
-            .map(|((full, generated), bare)| match generated {
-                Some(_) => bare,
-                None => full.clone(),
-            })
+            .map(|((full, &generated), bare)| if generated { bare } else { full.clone() })
             .collect()
     }
 
@@ -207,17 +219,17 @@ impl<'c> RequestBase<'c> {
                 suffix: Some(suffix.to_owned()),
             }),
         };
-        for (i, (full, without)) in self.files.iter().enumerate() {
-            match without {
-                Some(without) => {
-                    request.source_file_descriptors.push(full.clone());
-                    let file = match &bare {
-                        Some(bare) => bare.file[i].clone(),
-                        None => without.clone(),
-                    };
-                    request.proto_file.push(file);
-                }
-                None => request.proto_file.push(full.clone()),
+        let stripped = self.stripped();
+        for (i, (full, &generated)) in self.files.iter().zip(&self.generated).enumerate() {
+            if generated {
+                request.source_file_descriptors.push(full.clone());
+                let file = match &bare {
+                    Some(bare) => &bare.file[i],
+                    None => &stripped[i],
+                };
+                request.proto_file.push(file.clone());
+            } else {
+                request.proto_file.push(full.clone());
             }
         }
         request

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 
 use super::printer::Printer;
-use super::{module_name, strip_proto, OutputFile, Pool, GRPC_VERSION};
+use super::{alias_of_module, module_name, strip_proto, OutputFile, Pool, GRPC_VERSION};
 use crate::descriptors::pb;
 
 /// What protoc reports for a generator that fails without saying why
@@ -195,9 +195,7 @@ impl<'a> FileGenerator<'_, 'a> {
 
     /// The name the module is imported as: `_` doubled, `.` as `_dot_`.
     fn module_alias(&self, file_name: &str) -> String {
-        self.module(file_name)
-            .replace('_', "__")
-            .replace('.', "_dot_")
+        alias_of_module(&self.module(file_name))
     }
 
     /// A message as the generated code names it: through its module's

@@ -163,6 +163,23 @@ pub(crate) fn module_name(filename: &str) -> String {
     format!("{base}_pb2")
 }
 
+/// A module name as an identifier (`foo.bar_pb2` is `foo_dot_bar__pb2`):
+/// `_` doubled, then `.` as `_dot_`, so that no two modules collide.
+pub(crate) fn alias_of_module(module: &str) -> String {
+    module.replace('_', "__").replace('.', "_dot_")
+}
+
+/// The files `file` imports publicly, by name (an index out of range, which
+/// no compiled descriptor has, is skipped).
+pub(crate) fn public_dependencies(file: &pb::FileDescriptorProto) -> impl Iterator<Item = &str> {
+    file.public_dependency.iter().filter_map(|&index| {
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| file.dependency.get(i))
+            .map(String::as_str)
+    })
+}
+
 /// The path of a generated module: the module name with `.` as `/`, then
 /// `suffix`: `foo/bar.proto` with `.py` is `foo/bar_pb2.py`.
 pub(crate) fn output_file_name(filename: &str, suffix: &str) -> String {

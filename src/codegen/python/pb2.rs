@@ -16,8 +16,8 @@ use prost::Message;
 
 use super::printer::Printer;
 use super::{
-    contains_keyword, module_name, output_file_name, parameter_keys, pyi, OutputFile, Pool,
-    PROTOBUF_PYTHON_VERSION,
+    alias_of_module, contains_keyword, module_name, output_file_name, parameter_keys,
+    public_dependencies, pyi, OutputFile, Pool, PROTOBUF_PYTHON_VERSION,
 };
 use crate::descriptors::pb;
 use crate::escape::{c_escape, c_hex_escape};
@@ -92,9 +92,7 @@ pub(crate) fn generate(
 /// `foo/bar.proto` as an identifier: the module name with `_` doubled and
 /// `.` as `_dot_` (`foo_dot_bar__pb2`), so that no two files collide.
 pub(crate) fn module_alias(filename: &str) -> String {
-    module_name(filename)
-        .replace('_', "__")
-        .replace('.', "_dot_")
+    alias_of_module(&module_name(filename))
 }
 
 /// The file as it is serialized into the module: what protoc's `CopyTo`
@@ -239,15 +237,11 @@ impl<'a> Module<'a> {
             self.copy_public_aliases(&alias, &dependency);
         }
         self.out.print("\n");
-        for &index in &self.file.public_dependency.clone() {
-            let Some(dependency) = usize::try_from(index)
-                .ok()
-                .and_then(|i| self.file.dependency.get(i))
-            else {
-                continue;
-            };
-            let module = module_name(dependency);
-            self.out.print(&format!("from {module} import *\n"));
+        let star_imports: Vec<String> = public_dependencies(&self.file)
+            .map(|dependency| format!("from {} import *\n", module_name(dependency)))
+            .collect();
+        for line in star_imports {
+            self.out.print(&line);
         }
         self.out.print("\n");
     }
@@ -406,16 +400,6 @@ impl<'a> Module<'a> {
             "_globals['{name}']._serialized_start={start}\n_globals['{name}']._serialized_end={end}\n"
         ));
     }
-}
-
-/// The files a file imports publicly, by name.
-fn public_dependencies(file: &pb::FileDescriptorProto) -> impl Iterator<Item = &str> {
-    file.public_dependency.iter().filter_map(|&index| {
-        usize::try_from(index)
-            .ok()
-            .and_then(|i| file.dependency.get(i))
-            .map(String::as_str)
-    })
 }
 
 /// The module-level name of a message's or enum's descriptor in its own

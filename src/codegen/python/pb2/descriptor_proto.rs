@@ -12,7 +12,7 @@
 //! `packed`, groups); explicit `features` options are not read.
 
 use super::super::printer::Printer;
-use super::super::{model::Type, Pool};
+use super::super::{model::Type, public_dependencies, Pool};
 use super::{descriptor_name, module_alias, serialized_options};
 use crate::descriptors::pb;
 use crate::escape::c_escape;
@@ -61,11 +61,7 @@ pub(super) fn file_descriptor(file: &pb::FileDescriptorProto, escaped: &str, out
         }
         out.print("]");
     }
-    let public: Vec<&String> = file
-        .public_dependency
-        .iter()
-        .filter_map(|&i| usize::try_from(i).ok().and_then(|i| file.dependency.get(i)))
-        .collect();
+    let public: Vec<&str> = public_dependencies(file).collect();
     if !public.is_empty() {
         out.print(",\npublic_dependencies=[");
         for dependency in public {
