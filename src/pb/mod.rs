@@ -18,6 +18,7 @@ mod generated {
 
 pub use generated::*;
 
+pub mod features;
 pub mod wire;
 
 /// protoc's encoding of the FileDescriptorSet of descriptor.proto.

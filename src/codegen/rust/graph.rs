@@ -5,14 +5,20 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use crate::pb::features::{file_edition, ResolvedFeatures};
 use crate::pb::{field_descriptor_proto::Label, field_descriptor_proto::Type};
-use crate::pb::{DescriptorProto, FieldDescriptorProto, FileDescriptorProto};
+use crate::pb::{DescriptorProto, Edition, FieldDescriptorProto, FileDescriptorProto};
+
+use super::features::{self, FieldShape};
 
 pub struct MessageGraph<'a> {
     /// Messages by full name with a leading dot.
     messages: HashMap<String, &'a DescriptorProto>,
     /// The message types of each message's singular message fields.
     edges: HashMap<String, Vec<String>>,
+    /// The numbers of each message's delimited message fields (editions'
+    /// groups), which prost-build's rules treat as groups.
+    delimited: HashMap<String, HashSet<i32>>,
 }
 
 impl<'a> MessageGraph<'a> {
@@ -20,31 +26,71 @@ impl<'a> MessageGraph<'a> {
         let mut graph = MessageGraph {
             messages: HashMap::default(),
             edges: HashMap::default(),
+            delimited: HashMap::default(),
         };
         for file in files {
             let package = match file.package.as_deref() {
                 Some(package) => format!(".{package}"),
                 None => String::new(),
             };
+            let edition = file_edition(file);
+            let scope = ResolvedFeatures::of_file(file);
             for message in &file.message_type {
-                graph.add(&package, message);
+                graph.add(edition, scope, &package, message);
             }
         }
         graph
     }
 
-    fn add(&mut self, scope: &str, message: &'a DescriptorProto) {
-        let name = format!("{scope}.{}", message.name());
-        let targets = message
-            .field
-            .iter()
-            .filter(|f| f.r#type() == Type::Message && f.label() != Label::Repeated)
-            .map(|f| f.type_name().to_owned())
-            .collect();
+    fn add(
+        &mut self,
+        edition: Edition,
+        scope: ResolvedFeatures,
+        parent: &str,
+        message: &'a DescriptorProto,
+    ) {
+        let name = format!("{parent}.{}", message.name());
+        let scope = features::message(scope, message);
+        let is_map_entry = message
+            .options
+            .as_ref()
+            .and_then(|o| o.known.map_entry)
+            .unwrap_or(false);
+        let mut targets = Vec::new();
+        for field in &message.field {
+            if field.r#type() != Type::Message || field.label() == Label::Repeated {
+                continue;
+            }
+            let features = features::field(edition, scope, message, field);
+            if !is_map_entry && FieldShape::of(field, features).ty == Type::Group {
+                self.delimited
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(field.number());
+            } else {
+                targets.push(field.type_name().to_owned());
+            }
+        }
         self.edges.insert(name.clone(), targets);
         self.messages.insert(name.clone(), message);
         for nested in &message.nested_type {
-            self.add(&name, nested);
+            self.add(edition, scope, &name, nested);
+        }
+    }
+
+    /// The type of a field of `message` as prost-build would see it: a
+    /// delimited message field is a group.
+    pub fn field_type(&self, message: &str, field: &FieldDescriptorProto) -> Type {
+        match field.r#type() {
+            Type::Message
+                if self
+                    .delimited
+                    .get(message)
+                    .is_some_and(|numbers| numbers.contains(&field.number())) =>
+            {
+                Type::Group
+            }
+            ty => ty,
         }
     }
 
@@ -81,7 +127,7 @@ impl<'a> MessageGraph<'a> {
     /// prost-build's boxing rule for a field of `message`.
     pub fn should_box(&self, message: &str, field: &FieldDescriptorProto) -> bool {
         field.label() != Label::Repeated
-            && matches!(field.r#type(), Type::Message | Type::Group)
+            && matches!(self.field_type(message, field), Type::Message | Type::Group)
             && self.is_nested(field.type_name(), message)
     }
 
@@ -97,7 +143,7 @@ impl<'a> MessageGraph<'a> {
         if field.label() == Label::Repeated {
             return false;
         }
-        match field.r#type() {
+        match self.field_type(message, field) {
             Type::Message => {
                 !self.is_nested(field.type_name(), message)
                     && self.can_message_derive_copy(field.type_name())
@@ -116,7 +162,7 @@ impl<'a> MessageGraph<'a> {
     }
 
     pub fn can_field_derive_eq(&self, message: &str, field: &FieldDescriptorProto) -> bool {
-        match field.r#type() {
+        match self.field_type(message, field) {
             Type::Message => {
                 field.label() != Label::Repeated
                     && !self.is_nested(field.type_name(), message)

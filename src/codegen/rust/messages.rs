@@ -10,14 +10,16 @@ use proc_macro2::{Ident, Literal, TokenStream};
 use quote::quote;
 
 use super::comments::{comments, doc_lines};
+use super::features::{self, FieldShape};
 use super::graph::MessageGraph;
 use super::names::{strip_enum_prefix, to_snake, to_upper_camel};
 use super::service_model::{Method, Service};
 use super::{Config, ExternPaths};
-use crate::pb::field_descriptor_proto::{Label, Type};
+use crate::pb::features::{file_edition, ResolvedFeatures};
+use crate::pb::field_descriptor_proto::Type;
 use crate::pb::source_code_info::Location;
 use crate::pb::{
-    DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
+    DescriptorProto, Edition, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto,
     OneofDescriptorProto,
 };
 
@@ -224,7 +226,9 @@ pub struct FileGenerator<'a> {
     locations: &'a HashMap<Vec<i32>, &'a Location>,
     /// The locations of names (paths ending in 1), for errors.
     names: &'a HashMap<Vec<i32>, &'a Location>,
-    proto3: bool,
+    edition: Edition,
+    /// The resolved features of the scope being generated.
+    scope: ResolvedFeatures,
     file_name: String,
     /// Names that would collide in the generated Rust.
     pub errors: Vec<super::CodegenError>,
@@ -247,7 +251,8 @@ impl<'a> FileGenerator<'a> {
             type_path: Vec::new(),
             path: Vec::new(),
             locations: &index.locations,
-            proto3: file.syntax() == "proto3",
+            edition: file_edition(file),
+            scope: ResolvedFeatures::of_file(file),
             file_name: file.name().to_owned(),
             errors: Vec::new(),
         }
@@ -436,6 +441,8 @@ impl<'a> FileGenerator<'a> {
         if self.externs.resolve(&fq_name).is_some() {
             return TokenStream::new();
         }
+        let outer_scope = self.scope;
+        self.scope = features::message(outer_scope, message);
         // Map entries become map fields; other nested types keep their
         // index for comments.
         let mut map_entries: HashMap<String, (&FieldDescriptorProto, &FieldDescriptorProto)> =
@@ -533,7 +540,10 @@ impl<'a> FileGenerator<'a> {
             let entry = map_entries.get(field.type_name());
             members.extend(match entry {
                 Some((key, value)) => self.map_field(&fq_name, field, key, value),
-                None => self.field(&fq_name, field),
+                None => {
+                    let features = features::field(self.edition, self.scope, message, field);
+                    self.field(&fq_name, field, FieldShape::of(field, features))
+                }
             });
             self.path.truncate(self.path.len() - 2);
         }
@@ -583,6 +593,7 @@ impl<'a> FileGenerator<'a> {
         if self.config.enable_type_names {
             out.extend(self.type_name(name, &fq_name));
         }
+        self.scope = outer_scope;
         out
     }
 
@@ -634,10 +645,19 @@ impl<'a> FileGenerator<'a> {
         }
     }
 
-    fn field(&self, fq_message: &str, field: &FieldDescriptorProto) -> TokenStream {
-        let ty = field.r#type();
-        let repeated = field.label() == Label::Repeated;
-        let optional = self.optional(field);
+    fn field(
+        &self,
+        fq_message: &str,
+        field: &FieldDescriptorProto,
+        shape: FieldShape,
+    ) -> TokenStream {
+        let ty = shape.ty;
+        let repeated = shape.repeated;
+        // Singular messages are always `Option`s, as in prost-build; a
+        // required one is not.
+        let optional = !repeated
+            && !shape.required
+            && (shape.explicit || matches!(ty, Type::Message | Type::Group));
         let boxed = self.graph.should_box(fq_message, field)
             || (!repeated && self.config.is_boxed(fq_message, field.name()));
         let rust_ty = rust_type(&self.resolve_type(fq_message, field));
@@ -650,24 +670,17 @@ impl<'a> FileGenerator<'a> {
                 quote!(bytes = "bytes")
             }
             Type::Bytes => quote!(bytes = "vec"),
-            _ => self.type_tag(field),
+            _ => self.type_tag(field, ty),
         }];
-        match field.label() {
-            Label::Optional if optional => args.push(quote!(optional)),
-            Label::Optional => {}
-            Label::Required => args.push(quote!(required)),
-            Label::Repeated => {
-                args.push(quote!(repeated));
-                let packed_by_default = self.proto3;
-                let packed = field
-                    .options
-                    .as_ref()
-                    .and_then(|o| o.known.packed)
-                    .unwrap_or(packed_by_default);
-                if can_pack(ty) && !packed {
-                    args.push(quote!(packed = "false"));
-                }
+        if repeated {
+            args.push(quote!(repeated));
+            if can_pack(ty) && !shape.packed {
+                args.push(quote!(packed = "false"));
             }
+        } else if shape.required {
+            args.push(quote!(required));
+        } else if optional {
+            args.push(quote!(optional));
         }
         if boxed {
             args.push(quote!(boxed));
@@ -734,10 +747,10 @@ impl<'a> FileGenerator<'a> {
         let key_ty = rust_type(&self.resolve_type(fq_message, key));
         let value_ty = rust_type(&self.resolve_type(fq_message, value));
         let doc = self.doc(fq_message, Some(field.name()));
-        let key_tag = self.type_tag_text(key);
+        let key_tag = self.type_tag_text(key, key.r#type());
         let value_tag = match value.r#type() {
             Type::Enum => format!("enumeration({})", self.resolve_ident(value.type_name())),
-            _ => self.type_tag_text(value),
+            _ => self.type_tag_text(value, value.r#type()),
         };
         let kinds = format!("{key_tag}, {value_tag}");
         let tag = field.number().to_string();
@@ -820,7 +833,7 @@ impl<'a> FileGenerator<'a> {
             let doc = self.doc(fq_message, Some(field.name()));
             self.path.truncate(self.path.len() - 2);
             let deprecated = deprecated(field).then(|| quote!(#[deprecated]));
-            let type_tag = self.type_tag(field);
+            let type_tag = self.type_tag(field, self.graph.field_type(fq_message, field));
             let tag = field.number().to_string();
             let mut ty = rust_type(&self.resolve_type(fq_message, field));
             if self.graph.should_box(fq_message, field)
@@ -933,33 +946,20 @@ impl<'a> FileGenerator<'a> {
         }
     }
 
-    /// proto2 `optional` scalars, proto3 `optional`, and singular messages
-    /// are `Option`s.
-    fn optional(&self, field: &FieldDescriptorProto) -> bool {
-        if field.proto3_optional() {
-            return true;
-        }
-        if field.label() != Label::Optional {
-            return false;
-        }
-        match field.r#type() {
-            Type::Message => true,
-            _ => !self.proto3,
-        }
-    }
-
-    fn type_tag(&self, field: &FieldDescriptorProto) -> TokenStream {
-        match field.r#type() {
+    fn type_tag(&self, field: &FieldDescriptorProto, ty: Type) -> TokenStream {
+        match ty {
             Type::Enum => {
                 let path = self.resolve_ident(field.type_name());
                 quote!(enumeration = #path)
             }
-            _ => rust_type(&self.type_tag_text(field)),
+            _ => rust_type(&self.type_tag_text(field, ty)),
         }
     }
 
-    fn type_tag_text(&self, field: &FieldDescriptorProto) -> String {
-        match field.r#type() {
+    /// The type in `#[prost(...)]`; `ty` is the field's type as
+    /// prost-build sees it (a delimited message field is a group).
+    fn type_tag_text(&self, field: &FieldDescriptorProto, ty: Type) -> String {
+        match ty {
             Type::Float => "float",
             Type::Double => "double",
             Type::Int32 => "int32",

@@ -9,6 +9,7 @@
 //! built as token trees with `quote!`, never by pasting strings of Rust.
 
 mod comments;
+mod features;
 mod graph;
 mod messages;
 pub mod names;
