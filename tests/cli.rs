@@ -439,3 +439,49 @@ fn json_covers_errors_about_the_run() {
     }
     assert!(!dir.join("out").exists());
 }
+
+/// Closed enums and unchecked strings of an editions file are generated as
+/// prost can (open enums, checked `String`s), with one warning per kind
+/// and file; the same constructs in proto2, prost-build's own case, are
+/// generated silently.
+#[test]
+fn features_prost_cannot_honour_are_warnings() {
+    let dir = scratch("rust-feature-warnings");
+    write(
+        &dir.join("ed.proto"),
+        "edition = \"2023\";\npackage p;\noption features.utf8_validation = NONE;\nenum A {\n  option features.enum_type = CLOSED;\n  A_ONE = 1;\n}\nmessage M {\n  enum B {\n    option features.enum_type = CLOSED;\n    B_ONE = 1;\n  }\n  string s = 1;\n  string t = 2;\n  A a = 3;\n}\n",
+    );
+    write(
+        &dir.join("legacy.proto"),
+        "syntax = \"proto2\";\npackage q;\nenum A { A_ONE = 1; }\nmessage M { optional string s = 1; optional A a = 2; }\n",
+    );
+    let run = |file: &str| {
+        Command::new(env!("CARGO_BIN_EXE_protoc-rs"))
+            .args(["compile", "-I", ".", "--rust-out", "out", file])
+            .current_dir(&dir)
+            .output()
+            .unwrap()
+    };
+    let output = run("ed.proto");
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert_eq!(text.matches("warning[W4001]").count(), 1, "{text}");
+    assert!(text.contains("`p.A` is a closed enum"), "{text}");
+    assert!(
+        text.contains("(and 1 more closed enum in this file)"),
+        "{text}"
+    );
+    assert!(text.contains("ed.proto:4:6"), "{text}");
+    assert_eq!(text.matches("warning[W4002]").count(), 1, "{text}");
+    assert!(
+        text.contains("`p.M.s` has `utf8_validation = NONE`"),
+        "{text}"
+    );
+    assert!(text.contains("ed.proto:13:10"), "{text}");
+    assert!(dir.join("out/p.rs").exists());
+
+    let output = run("legacy.proto");
+    let text = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(!text.contains("warning"), "{text}");
+}

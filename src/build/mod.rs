@@ -283,6 +283,17 @@ pub(crate) fn generate(
         .codegen
         .validate()
         .map_err(|m| error(io::ErrorKind::InvalidInput, m))?;
+    // Only editions files can have these; cargo shows them to the user.
+    for warning in codegen::feature_warnings(&set.file) {
+        let (line, column) = warning.position.unwrap_or_default();
+        println!(
+            "cargo:warning={}:{}:{}: {}",
+            warning.file,
+            line + 1,
+            column + 1,
+            warning.message
+        );
+    }
     codegen::generate(&set.file, &settings.codegen, services).map_err(|errors| {
         let message: Vec<String> = errors
             .iter()

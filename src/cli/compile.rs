@@ -346,7 +346,10 @@ fn report_and_write(
     // Everything is generated before anything is written.
     let rust_files = match &args.rust_out {
         Some(_) => match rust_files(args, compilation) {
-            Ok(files) => Some(files),
+            Ok((files, warnings)) => {
+                let _ = render::emit(&mut out, &compilation.sources, &warnings, args.error_format);
+                Some(files)
+            }
             Err(Failure::Usage(message)) => {
                 run_error(Code::InvalidArgument, "", message.clone(), message);
                 return ExitCode::from(EXIT_USAGE);
@@ -439,11 +442,18 @@ enum Failure {
     Input(Vec<crate::diagnostics::Diagnostic>),
 }
 
-/// The Rust files `--rust-out` asks for, the include file included.
+/// The Rust files `--rust-out` asks for, the include file included, with
+/// warnings about features prost cannot honour.
 fn rust_files(
     args: &CompileArgs,
     compilation: &Compilation,
-) -> Result<Vec<crate::codegen::rust::GeneratedFile>, Failure> {
+) -> Result<
+    (
+        Vec<crate::codegen::rust::GeneratedFile>,
+        Vec<crate::diagnostics::Diagnostic>,
+    ),
+    Failure,
+> {
     let config = codegen_config(args).map_err(Failure::Usage)?;
     let tonic = crate::codegen::rust::TonicOptions {
         build_server: !args.no_server,
@@ -456,7 +466,7 @@ fn rust_files(
         crate::codegen::rust::Services::None
     };
     // Like prost-build, the code of every import too.
-    let mut files = compilation
+    let (mut files, warnings) = compilation
         .rust_code(&config, services)
         .map_err(Failure::Input)?;
     if let Some(name) = &args.include_file {
@@ -467,7 +477,7 @@ fn rust_files(
             content,
         });
     }
-    Ok(files)
+    Ok((files, warnings))
 }
 
 /// The code generation settings the flags ask for.

@@ -86,20 +86,23 @@ impl Compilation {
     }
 
     /// Generates the Rust code of the command-line files and their imports
-    /// (as prost-build does), or diagnostics on the .proto names that
-    /// would collide in Rust.
+    /// (as prost-build does), with warnings about features prost cannot
+    /// honour, or diagnostics on the .proto names that would collide in
+    /// Rust.
     pub fn rust_code(
         &self,
         config: &crate::codegen::rust::Config,
         services: crate::codegen::rust::Services<'_>,
-    ) -> Result<Vec<crate::codegen::rust::GeneratedFile>, Vec<Diagnostic>> {
+    ) -> Result<(Vec<crate::codegen::rust::GeneratedFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
         let set = self.file_descriptor_set(descriptors::SetOptions {
             include_imports: true,
             include_source_info: true,
             retain_options: false,
             given_json_names_only: false,
         });
+        let warnings = self.codegen_diagnostics(&crate::codegen::rust::feature_warnings(&set.file));
         let code = crate::codegen::rust::generate(&set.file, config, services)
+            .map(|files| (files, warnings))
             .map_err(|errors| self.codegen_diagnostics(&errors));
         // Freeing every descriptor and location takes a while; nothing
         // waits for it. (If no thread can be made, the set is freed here.)
@@ -142,10 +145,25 @@ impl Compilation {
             crate::codegen::rust::CodegenErrorKind::NotAnIdentifier => {
                 crate::diagnostics::Code::RustNotAnIdentifier
             }
+            crate::codegen::rust::CodegenErrorKind::ClosedEnum => {
+                crate::diagnostics::Code::RustClosedEnum
+            }
+            crate::codegen::rust::CodegenErrorKind::Utf8Unchecked => {
+                crate::diagnostics::Code::RustUtf8Unchecked
+            }
         };
-        let mut diagnostic = Diagnostic::error(code, file, primary, error.message.clone())
-            .label("this name")
-            .help(error.help.clone());
+        let (mut diagnostic, label) = if error.kind.is_warning() {
+            (
+                Diagnostic::warning(code, file, primary, error.message.clone()),
+                "generated as prost's nearest equivalent",
+            )
+        } else {
+            (
+                Diagnostic::error(code, file, primary, error.message.clone()),
+                "this name",
+            )
+        };
+        diagnostic = diagnostic.label(label).help(error.help.clone());
         if let Some(first) = span(error.first_position) {
             diagnostic = diagnostic.secondary(first, "the other name");
         }

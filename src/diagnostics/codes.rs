@@ -199,6 +199,11 @@ codes! {
     RustNameCollision = "E4001", "rust-name-collision";
     /// A .proto name that becomes no Rust identifier.
     RustNotAnIdentifier = "E4002", "rust-not-an-identifier";
+    /// A closed enum (editions), which prost generates as an open one.
+    RustClosedEnum = "W4001", "rust-closed-enum";
+    /// A string field with `utf8_validation = NONE` (editions), which
+    /// prost's `String` checks anyway.
+    RustUtf8Unchecked = "W4002", "rust-utf8-unchecked";
 
     // Warnings.
     /// An import nothing in the file uses.

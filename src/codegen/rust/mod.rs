@@ -342,11 +342,28 @@ pub enum CodegenErrorKind {
     NameCollision,
     /// A name that becomes no Rust identifier at all (`_`, `__`, `_1`).
     NotAnIdentifier,
+    /// A warning: a closed enum, whose unknown values prost keeps in the
+    /// field as it does for open enums.
+    ClosedEnum,
+    /// A warning: `utf8_validation = NONE`, while prost's `String` always
+    /// checks UTF-8.
+    Utf8Unchecked,
+}
+
+impl CodegenErrorKind {
+    /// Code is still generated: the construct is generated as its nearest
+    /// prost equivalent, which the diagnostic says.
+    pub fn is_warning(self) -> bool {
+        matches!(
+            self,
+            CodegenErrorKind::ClosedEnum | CodegenErrorKind::Utf8Unchecked
+        )
+    }
 }
 
 /// A .proto construct that would generate invalid Rust (prost-build panics
 /// on these): two names that become the same Rust name, or a name that
-/// becomes no identifier.
+/// becomes no identifier. Or, as a warning, a feature prost cannot honour.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CodegenError {
     pub kind: CodegenErrorKind,
@@ -406,6 +423,16 @@ pub fn generate(
 ) -> Result<Vec<GeneratedFile>, Vec<CodegenError>> {
     let modules: Vec<Vec<String>> = files.iter().map(|f| module_of(f.package())).collect();
     generate_modules(files, &modules, config, services)
+}
+
+/// The features of editions files that prost's types cannot honour, one
+/// warning per file and kind, at the first element concerned: closed enums
+/// (prost's enums are open) and strings declared not to need valid UTF-8
+/// (prost's `String` checks it). proto2 files have both by their syntax;
+/// prost-build generates them as it always has and says nothing, so
+/// neither does this.
+pub fn feature_warnings(files: &[FileDescriptorProto]) -> Vec<CodegenError> {
+    files.iter().flat_map(features::warnings).collect()
 }
 
 /// [`generate`] with each file's module given (`modules[i]` for
