@@ -1,8 +1,10 @@
-//! The edition features validation depends on, resolved the way protoc
-//! resolves them: the edition's defaults, then the file's
+//! The edition features validation depends on, read off the syntax tree
+//! (validation runs before descriptors exist) and resolved by the crate's
+//! one resolver, `pb::features`: the edition's defaults, then the file's
 //! `option features.x = ...;`, then each enclosing message's, then the
 //! element's own. proto2 and proto3 files behave as their legacy editions.
 
+use crate::pb::{self, features::ResolvedFeatures};
 use crate::source::{SourceFile, Span};
 use crate::syntax::ast::{self, Syntax};
 
@@ -13,59 +15,79 @@ pub enum Presence {
     LegacyRequired,
 }
 
-/// The resolved features of one scope.
+/// The resolved features of one scope, with the ones validation reads
+/// spelled out.
 #[derive(Clone, Copy, Debug)]
 pub struct Features {
     pub presence: Presence,
     pub closed_enums: bool,
     /// `json_format = LEGACY_BEST_EFFORT`: JSON name clashes only warn.
     pub legacy_json: bool,
+    /// Every core feature, as `pb::features` resolves them.
+    pub resolved: ResolvedFeatures,
 }
 
 impl Features {
-    /// The defaults of a file's syntax or edition.
+    /// The defaults of a file's syntax or edition, from the one resolver.
     pub fn defaults(syntax: Syntax) -> Features {
-        match syntax {
-            Syntax::Proto2 => Features {
-                presence: Presence::Explicit,
-                closed_enums: true,
-                legacy_json: true,
-            },
-            Syntax::Proto3 => Features {
-                presence: Presence::Implicit,
-                closed_enums: false,
-                legacy_json: false,
-            },
-            Syntax::Editions(_) => Features {
-                presence: Presence::Explicit,
-                closed_enums: false,
-                legacy_json: false,
-            },
-        }
+        Features::from_resolved(ResolvedFeatures::edition_defaults(edition_of(syntax)))
     }
 
     /// These features overridden by the `features.*` options of a scope.
     pub fn with<'o>(
-        mut self,
+        self,
         source: &SourceFile,
         options: impl IntoIterator<Item = &'o ast::OptionDecl>,
     ) -> Features {
+        use pb::feature_set::{EnumType, FieldPresence, JsonFormat};
+        let mut set = pb::FeatureSet::default();
         for (name, value, _) in options
             .into_iter()
             .flat_map(|o| feature_settings(source, o))
         {
-            match (name.as_str(), value.as_str()) {
-                ("field_presence", "EXPLICIT") => self.presence = Presence::Explicit,
-                ("field_presence", "IMPLICIT") => self.presence = Presence::Implicit,
-                ("field_presence", "LEGACY_REQUIRED") => self.presence = Presence::LegacyRequired,
-                ("enum_type", "OPEN") => self.closed_enums = false,
-                ("enum_type", "CLOSED") => self.closed_enums = true,
-                ("json_format", "ALLOW") => self.legacy_json = false,
-                ("json_format", "LEGACY_BEST_EFFORT") => self.legacy_json = true,
+            // Values that are not the feature's are reported elsewhere
+            // and set nothing.
+            let value = value.as_str();
+            match name.as_str() {
+                "field_presence" => {
+                    set.field_presence = FieldPresence::from_str_name(value).map(|v| v as i32)
+                }
+                "enum_type" => set.enum_type = EnumType::from_str_name(value).map(|v| v as i32),
+                "json_format" => {
+                    set.json_format = JsonFormat::from_str_name(value).map(|v| v as i32)
+                }
                 _ => {}
             }
         }
-        self
+        Features::from_resolved(self.resolved.merged(Some(&set)))
+    }
+
+    fn from_resolved(resolved: ResolvedFeatures) -> Features {
+        use pb::feature_set::{EnumType, FieldPresence, JsonFormat};
+        Features {
+            presence: match resolved.field_presence() {
+                FieldPresence::Implicit => Presence::Implicit,
+                FieldPresence::LegacyRequired => Presence::LegacyRequired,
+                _ => Presence::Explicit,
+            },
+            closed_enums: resolved.enum_type() == EnumType::Closed,
+            legacy_json: resolved.json_format() == JsonFormat::LegacyBestEffort,
+            resolved,
+        }
+    }
+}
+
+/// The edition whose defaults a file starts from. Editions before 2023
+/// (the test-only ones) are rejected by the file's edition check; they
+/// start from 2023's, as the earliest supported edition.
+fn edition_of(syntax: Syntax) -> pb::Edition {
+    match syntax {
+        Syntax::Proto2 => pb::Edition::Proto2,
+        Syntax::Proto3 => pb::Edition::Proto3,
+        Syntax::Editions(edition) => match pb::Edition::try_from(edition.number()) {
+            Ok(e) if e as i32 >= pb::Edition::Edition2023 as i32 => e,
+            _ => pb::Edition::Edition2023,
+        },
     }
 }
 
