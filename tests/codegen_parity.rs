@@ -132,6 +132,7 @@ fn rust_out_writes_tonic_prost_builds_code() {
                 protoc_rs::codegen::rust::Services::Tonic(&tonic),
             )
             .unwrap()
+            .0
             .into_iter()
             .map(|f| (f.name, f.content))
             .collect();

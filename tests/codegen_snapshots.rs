@@ -21,7 +21,8 @@ fn generated_rust() {
                     &protoc_rs::codegen::rust::TonicOptions::default(),
                 ),
             )
-            .unwrap();
+            .unwrap()
+            .0;
         let text: String = files
             .iter()
             .map(|f| format!("==> {}\n{}", f.name, f.content))
