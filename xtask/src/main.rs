@@ -14,10 +14,19 @@
 //! protoc-rs's Rust code (see scripts/regen-rust-goldens.sh, which points
 //! `$PROTOC` at protoc 35). With tonic-prost-build's defaults, prost-build's
 //! `cleanup-markdown` feature is on, as in any project that uses it.
+//!
+//! `cargo run -p xtask -- editions-rewrite 2023|2024 ROOT OUT FILE...`
+//! rewrites each proto2/proto3 FILE (relative to ROOT) as the same file in
+//! that edition, written at the same relative path under OUT, with the
+//! migration rewriter tests/editions.rs uses
+//! (tests/support/editions_migration.rs); see scripts/editions-rewrite.sh.
 
 use std::path::Path;
 
 use prost::Message;
+
+#[path = "../../tests/support/editions_migration.rs"]
+mod editions_migration;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -30,10 +39,17 @@ fn main() {
             let split = rest.iter().position(|a| a == "--").unwrap_or(rest.len());
             prost_build_oracle(Path::new(&args[2]), &rest[..split], &rest[split + 1..])
         }
+        Some("editions-rewrite") if args.len() >= 5 => editions_rewrite(
+            &args[2],
+            Path::new(&args[3]),
+            Path::new(&args[4]),
+            &args[5..],
+        ),
         _ => {
             eprintln!(
                 "usage: xtask gen-descriptor-types FILE_DESCRIPTOR_SET OUT_DIR\n       \
-                 xtask prost-build OUT_DIR INCLUDE... -- PROTO..."
+                 xtask prost-build OUT_DIR INCLUDE... -- PROTO...\n       \
+                 xtask editions-rewrite 2023|2024 ROOT OUT_DIR FILE..."
             );
             std::process::exit(2);
         }
@@ -132,4 +148,48 @@ fn prost_build_oracle(out_dir: &Path, includes: &[String], protos: &[String]) {
         .out_dir(out_dir)
         .compile_protos(protos, includes)
         .expect("tonic-prost-build");
+}
+
+/// See the module documentation. Files that cannot be rewritten (already in
+/// editions, say) are reported and skipped; the exit status is 1 if any was.
+fn editions_rewrite(edition: &str, root: &Path, out: &Path, files: &[String]) {
+    use editions_migration::{rewrite, Edition};
+    let edition = match edition {
+        "2023" => Edition::E2023,
+        "2024" => Edition::E2024,
+        other => {
+            eprintln!("editions-rewrite: unknown edition {other}");
+            std::process::exit(2);
+        }
+    };
+    let mut skipped = 0;
+    for file in files {
+        let source = match std::fs::read_to_string(root.join(file)) {
+            Ok(source) => source,
+            Err(e) => {
+                eprintln!("{file}: {e}");
+                std::process::exit(1);
+            }
+        };
+        match rewrite(&source, edition) {
+            Ok(text) => {
+                let target = out.join(file);
+                let written = target
+                    .parent()
+                    .map_or(Ok(()), std::fs::create_dir_all)
+                    .and_then(|()| std::fs::write(&target, text));
+                if let Err(e) = written {
+                    eprintln!("{}: {e}", target.display());
+                    std::process::exit(1);
+                }
+            }
+            Err(why) => {
+                eprintln!("{file}: not rewritten: {why}");
+                skipped += 1;
+            }
+        }
+    }
+    if skipped > 0 {
+        std::process::exit(1);
+    }
 }
