@@ -2,8 +2,11 @@
 # The editions equivalence oracle on real files: googleapis-mid (351
 # proto3 files) and the codegen fixtures, each rewritten as edition 2023
 # and as edition 2024 by the migration rewriter (xtask editions-rewrite,
-# tests/support/editions_migration.rs), must be accepted by protoc 35 and
-# give protoc-rs Rust equal, file for file, to the original's.
+# tests/support/editions_rewrite.rs), must be accepted by protoc 35 and
+# give protoc-rs Rust equal, file for file, to the original's; protoc 35's
+# descriptor sets of the originals and the rewrites must mean the same
+# (scripts/editions-rewrite-check.py: every field's shape and resolved
+# features, every comment).
 # tests/editions.rs checks the fixtures the same way without protoc.
 # Needs: pip install grpcio-tools (for protoc 35).
 set -euo pipefail
@@ -20,6 +23,9 @@ xtask="$root/target/debug/xtask"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+# Source retention options (2024's naming style) must stay in the sets.
+protoc_flags="--include_imports --include_source_info --retain_options"
+
 # check NAME ROOT INCLUDES FILES...: rewrite, protoc 35, Rust equality.
 check() {
   local name=$1 src=$2 includes=$3
@@ -27,12 +33,20 @@ check() {
   local files=("$@")
   # shellcheck disable=SC2086
   (cd "$src" && "$bin" compile $includes --rust-out "$work/$name-original" "${files[@]}" 2> /dev/null)
+  # shellcheck disable=SC2086
+  if ! (cd "$src" && "${protoc35[@]}" $includes $protoc_flags -o "$work/$name-original.pb" \
+    "${files[@]}" 2> "$work/protoc.err"); then
+    echo "$name: protoc 35 rejects an original file:" >&2
+    head -5 "$work/protoc.err" >&2
+    exit 1
+  fi
   for edition in 2023 2024; do
     local out="$work/$name-$edition"
     "$xtask" editions-rewrite "$edition" "$src" "$out" "${files[@]}"
     # Rewritten files first, so that they shadow the originals.
     # shellcheck disable=SC2086
-    if ! (cd "$out" && "${protoc35[@]}" -I . $includes -o /dev/null "${files[@]}" 2> "$work/protoc.err"); then
+    if ! (cd "$out" && "${protoc35[@]}" -I . $includes $protoc_flags -o "$out.pb" "${files[@]}" \
+      2> "$work/protoc.err"); then
       echo "$name, edition $edition: protoc 35 rejects a rewritten file:" >&2
       head -5 "$work/protoc.err" >&2
       exit 1
@@ -44,8 +58,15 @@ check() {
       head "$work/diff" >&2
       exit 1
     fi
+    if ! python3 "$root/scripts/editions-rewrite-check.py" "$work/$name-original.pb" "$out.pb" \
+      > "$work/meaning" 2>&1; then
+      echo "$name, edition $edition: the rewrite means something else:" >&2
+      tail -20 "$work/meaning" >&2
+      exit 1
+    fi
     echo "$name, edition $edition: ${#files[@]} files rewritten, accepted by protoc 35," \
-      "$(ls "$work/$name-original" | wc -l) Rust files equal to the original's"
+      "the same meaning ($(tail -1 "$work/meaning")), $(ls "$work/$name-original" | wc -l)" \
+      "Rust files equal to the original's"
   done
 }
 

@@ -1,20 +1,20 @@
 //! The equivalence oracle for editions in Rust code generation: every
 //! proto2/proto3 codegen fixture, rewritten as edition 2023 and as edition
-//! 2024 by the migration rewriter (tests/support/editions_migration.rs, also
+//! 2024 by the migration rewriter (tests/support/editions_rewrite.rs, also
 //! `scripts/editions-rewrite.sh`), gives the same Rust, file for file and
 //! byte for byte, as the original. prost-build has no editions output, so
 //! the original's Rust (itself prost-build's, by codegen_parity) is the
 //! answer. scripts/editions-equivalence.sh does the same for googleapis-mid
 //! and checks that protoc 35 accepts every rewritten file.
 
-#[path = "support/editions_migration.rs"]
-mod editions_migration;
+#[path = "support/editions_rewrite.rs"]
+mod editions_rewrite;
 
 mod common;
 
 use std::path::Path;
 
-use editions_migration::{rewrite, Edition};
+use editions_rewrite::{rewrite, Edition};
 use protoc_rs::codegen::rust::{Config, Services, TonicOptions};
 use protoc_rs::compile::{self, Options};
 

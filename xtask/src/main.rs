@@ -15,18 +15,19 @@
 //! `$PROTOC` at protoc 35). With tonic-prost-build's defaults, prost-build's
 //! `cleanup-markdown` feature is on, as in any project that uses it.
 //!
-//! `cargo run -p xtask -- editions-rewrite 2023|2024 ROOT OUT FILE...`
-//! rewrites each proto2/proto3 FILE (relative to ROOT) as the same file in
-//! that edition, written at the same relative path under OUT, with the
-//! migration rewriter tests/editions.rs uses
-//! (tests/support/editions_migration.rs); see scripts/editions-rewrite.sh.
+//! `cargo run -p xtask -- editions-rewrite --edition 2023|2024 --out OUT
+//! [-I ROOT] FILE...` (or positionally, `editions-rewrite 2023|2024 ROOT
+//! OUT FILE...`) rewrites each proto2/proto3 FILE (relative to ROOT, `.` by
+//! default) as the same file in that edition, written at the same relative
+//! path under OUT, with the migration rewriter of
+//! tests/support/editions_rewrite.rs; see scripts/editions-rewrite.sh.
 
 use std::path::Path;
 
 use prost::Message;
 
-#[path = "../../tests/support/editions_migration.rs"]
-mod editions_migration;
+#[path = "../../tests/support/editions_rewrite.rs"]
+mod editions_rewrite;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -39,16 +40,12 @@ fn main() {
             let split = rest.iter().position(|a| a == "--").unwrap_or(rest.len());
             prost_build_oracle(Path::new(&args[2]), &rest[..split], &rest[split + 1..])
         }
-        Some("editions-rewrite") if args.len() >= 5 => editions_rewrite(
-            &args[2],
-            Path::new(&args[3]),
-            Path::new(&args[4]),
-            &args[5..],
-        ),
+        Some("editions-rewrite") => editions_rewrite_command(&args[2..]),
         _ => {
             eprintln!(
                 "usage: xtask gen-descriptor-types FILE_DESCRIPTOR_SET OUT_DIR\n       \
                  xtask prost-build OUT_DIR INCLUDE... -- PROTO...\n       \
+                 xtask editions-rewrite --edition 2023|2024 --out OUT_DIR [-I ROOT] FILE...\n       \
                  xtask editions-rewrite 2023|2024 ROOT OUT_DIR FILE..."
             );
             std::process::exit(2);
@@ -150,17 +147,55 @@ fn prost_build_oracle(out_dir: &Path, includes: &[String], protos: &[String]) {
         .expect("tonic-prost-build");
 }
 
+/// `editions-rewrite`'s arguments, in either form.
+fn editions_rewrite_command(args: &[String]) {
+    let usage = || -> ! {
+        eprintln!(
+            "usage: xtask editions-rewrite --edition 2023|2024 --out OUT_DIR [-I ROOT] FILE...\n       \
+             xtask editions-rewrite 2023|2024 ROOT OUT_DIR FILE..."
+        );
+        std::process::exit(2);
+    };
+    if args.first().is_some_and(|a| !a.starts_with('-')) {
+        if args.len() < 3 {
+            usage();
+        }
+        return editions_rewrite(
+            &args[0],
+            Path::new(&args[1]),
+            Path::new(&args[2]),
+            &args[3..],
+        );
+    }
+    let (mut edition, mut out, mut root, mut files) = (None, None, ".".to_owned(), Vec::new());
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--edition" => edition = rest.next().cloned(),
+            "--out" => out = rest.next().cloned(),
+            "-I" => root = rest.next().cloned().unwrap_or_else(|| usage()),
+            _ if arg.starts_with("--edition=") => {
+                edition = Some(arg["--edition=".len()..].to_owned())
+            }
+            _ if arg.starts_with("--out=") => out = Some(arg["--out=".len()..].to_owned()),
+            _ if arg.starts_with("-I") => root = arg[2..].to_owned(),
+            _ if arg.starts_with('-') => usage(),
+            _ => files.push(arg.clone()),
+        }
+    }
+    let (Some(edition), Some(out)) = (edition, out) else {
+        usage()
+    };
+    editions_rewrite(&edition, Path::new(&root), Path::new(&out), &files);
+}
+
 /// See the module documentation. Files that cannot be rewritten (already in
 /// editions, say) are reported and skipped; the exit status is 1 if any was.
 fn editions_rewrite(edition: &str, root: &Path, out: &Path, files: &[String]) {
-    use editions_migration::{rewrite, Edition};
-    let edition = match edition {
-        "2023" => Edition::E2023,
-        "2024" => Edition::E2024,
-        other => {
-            eprintln!("editions-rewrite: unknown edition {other}");
-            std::process::exit(2);
-        }
+    use editions_rewrite::{rewrite, Edition};
+    let Some(edition) = Edition::from_name(edition) else {
+        eprintln!("editions-rewrite: unknown edition {edition} (2023 or 2024)");
+        std::process::exit(2);
     };
     let mut skipped = 0;
     for file in files {
