@@ -60,6 +60,17 @@ fn difference(expected: &FileDescriptorProto, actual: &FileDescriptorProto) -> S
     )
 }
 
+/// Golden sets protoc 35 does not compile back either: what made them
+/// valid (`features.enforce_naming_style = STYLE_LEGACY`,
+/// `default_symbol_visibility = EXPORT_ALL`) is a source-retention feature,
+/// which the set protoc wrote no longer has. Given back, protoc reports
+/// the names or the visibility the feature allowed, and so must we.
+const REJECTED_WHEN_GIVEN_BACK: &[&str] = &[
+    "editions-2024-export-all-use.pb",
+    "editions-2024-naming-opt-out-file.pb",
+    "editions-2024-naming-opt-out.pb",
+];
+
 #[test]
 fn every_golden_set_compiles_back_to_itself_from_descriptor_set_in() {
     let sets = golden_sets();
@@ -76,6 +87,18 @@ fn every_golden_set_compiles_back_to_itself_from_descriptor_set_in() {
             descriptor_sets: vec![path.display().to_string()],
             ..Default::default()
         });
+        let rejected = path
+            .file_name()
+            .is_some_and(|name| REJECTED_WHEN_GIVEN_BACK.iter().any(|r| name == *r));
+        if rejected {
+            if !compilation.has_errors() {
+                failures.push(format!(
+                    "{}: accepted, but protoc rejects it",
+                    path.display()
+                ));
+            }
+            continue;
+        }
         if compilation.has_errors() {
             failures.push(format!(
                 "{}: {:?} {:?}",

@@ -193,6 +193,19 @@ codes! {
     MessageSetRule = "E3030", "message-set-rule";
     /// A `features` setting the element cannot take under editions.
     InvalidFeature = "E3031", "invalid-feature";
+    /// A name that breaks the naming style `features.enforce_naming_style`
+    /// enforces (edition 2024's default): TitleCase, lower_snake_case or
+    /// UPPER_SNAKE_CASE, underscores only before letters.
+    NamingStyle = "E3032", "naming-style";
+    /// A field or oneof name that collides with generated accessors
+    /// (`has_x` beside `x`, `descriptor`), under `STYLE2026`.
+    AccessorNameCollision = "E3033", "accessor-name-collision";
+    /// A message or enum of another file that is `local` there, by keyword
+    /// or by its `default_symbol_visibility`.
+    SymbolNotVisible = "E3034", "symbol-not-visible";
+    /// `export` on a nested message or enum under
+    /// `default_symbol_visibility = STRICT`.
+    NestedExportStrict = "E3035", "nested-export-strict";
 
     // Code generation errors.
     /// Two .proto names that become the same Rust name.
@@ -213,6 +226,9 @@ codes! {
     LegacyJsonNameConflict = "W3002", "legacy-json-name-conflict";
     /// An extension number another file already uses for the same message.
     ExtensionNumberReused = "W3003", "extension-number-reused";
+    /// A feature or option value used in or after the edition that
+    /// deprecated it, e.g. `features.(pb.cpp).legacy_closed_enum`.
+    DeprecatedFeature = "W3004", "deprecated-feature";
     /// A file with no `syntax` or `edition` statement.
     MissingSyntax = "W2001", "missing-syntax";
     /// A reserved name string that is not an identifier.

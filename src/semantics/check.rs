@@ -5,10 +5,10 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::resolve::{LookupError, Mode, Scope};
+use super::resolve::{LookupError, Mode, Scope, Visible};
 use super::symbols::{
-    for_each_field, for_each_nested_message, join, map_entry_name, FieldRef, NestedRef, SymbolKind,
-    SymbolTable,
+    for_each_field, for_each_nested_message, join, map_entry_name, DefaultVisibility, FieldRef,
+    NestedRef, Reach, Symbol, SymbolKind, SymbolTable,
 };
 use super::ResolvedType;
 use crate::diagnostics::{Code, Diagnostic};
@@ -19,7 +19,7 @@ pub struct Checker<'a> {
     sources: &'a SourceMap,
     table: &'a SymbolTable,
     file: FileId,
-    visible: &'a HashSet<FileId>,
+    visible: &'a Visible,
     resolved: &'a mut HashMap<(FileId, u32), ResolvedType>,
     pub diagnostics: Vec<Diagnostic>,
     /// Files that provided a resolved name (for unused-import warnings).
@@ -46,7 +46,7 @@ impl<'a> Checker<'a> {
         sources: &'a SourceMap,
         table: &'a SymbolTable,
         file: FileId,
-        visible: &'a HashSet<FileId>,
+        visible: &'a Visible,
         resolved: &'a mut HashMap<(FileId, u32), ResolvedType>,
     ) -> Checker<'a> {
         Checker {
@@ -160,7 +160,7 @@ impl<'a> Checker<'a> {
     }
 
     fn extend(&mut self, scope: &str, extend: &ast::Extend) {
-        for item in &extend.items {
+        for (index, item) in extend.items.iter().enumerate() {
             let (name, field) = match item {
                 ast::ExtendItem::Field(f) => (self.text(f.name.span), Some(f)),
                 ast::ExtendItem::Group(g) => (self.text(g.name.span).to_ascii_lowercase(), None),
@@ -171,7 +171,15 @@ impl<'a> Checker<'a> {
                     self.reference(ty, &full, Reference::FieldType);
                 }
             }
+            let reported = self.diagnostics.len();
             self.reference(&extend.extendee, &full, Reference::Extendee);
+            // protoc records the extendee's position for the block's first
+            // field only.
+            if index > 0 {
+                for diagnostic in &mut self.diagnostics[reported..] {
+                    diagnostic.protoc_offset = None;
+                }
+            }
         }
     }
 
@@ -211,13 +219,20 @@ impl<'a> Checker<'a> {
                 };
                 if !wrong_kind {
                     self.used_files.insert(symbol.file);
-                    self.resolved.insert(
-                        (self.file, name.span.start),
-                        ResolvedType {
-                            full_name,
-                            kind: symbol.kind,
-                        },
-                    );
+                    // protoc reports a type local to another file and leaves
+                    // the reference unresolved.
+                    if symbol.file == self.file || symbol.reach == Reach::Exported {
+                        self.resolved.insert(
+                            (self.file, name.span.start),
+                            ResolvedType {
+                                full_name,
+                                kind: symbol.kind,
+                            },
+                        );
+                        return;
+                    }
+                    let diagnostic = self.not_visible(name, &full_name, symbol, reference);
+                    self.push(diagnostic, reference);
                     return;
                 }
                 let (what, protoc) = match reference {
@@ -286,28 +301,125 @@ impl<'a> Checker<'a> {
             Err(LookupError::NotImported { full_name, file }) => {
                 let other = self.sources.get(file).name().to_owned();
                 let this = self.sources.get(self.file).name().to_owned();
-                Diagnostic::error(
-                    Code::NotImported,
-                    self.file,
-                    name.span,
-                    format!("`{written}` is defined in `{other}`, which this file does not import"),
-                )
-                .protoc(format!(
+                let protoc = format!(
                     "\"{full_name}\" seems to be defined in \"{other}\", which is not imported \
                      by \"{this}\".  To use it here, please add the necessary import."
-                ))
-                .label("defined in a file that is not imported")
-                .help(format!("add `import \"{other}\";`"))
+                );
+                if self.visible.options_only.contains(&file) {
+                    Diagnostic::error(
+                        Code::NotImported,
+                        self.file,
+                        name.span,
+                        format!(
+                            "`{written}` is defined in `{other}`, which this file imports with \
+                             `import option` only"
+                        ),
+                    )
+                    .protoc(protoc)
+                    .label("not available through `import option`")
+                    .note("`import option` makes a file's extensions usable as options, not its types")
+                    .help(format!("add `import \"{other}\";` to use its types"))
+                } else {
+                    Diagnostic::error(
+                        Code::NotImported,
+                        self.file,
+                        name.span,
+                        format!(
+                            "`{written}` is defined in `{other}`, which this file does not import"
+                        ),
+                    )
+                    .protoc(protoc)
+                    .label("defined in a file that is not imported")
+                    .help(format!("add `import \"{other}\";`"))
+                }
             }
         };
-        let diagnostic = if reference == Reference::MapEntryType {
-            let mut d = diagnostic;
-            d.protoc_offset = None;
-            d
-        } else {
-            diagnostic
-        };
+        self.push(diagnostic, reference);
+    }
+
+    fn push(&mut self, mut diagnostic: Diagnostic, reference: Reference) {
+        if reference == Reference::MapEntryType {
+            diagnostic.protoc_offset = None;
+        }
         self.diagnostics.push(diagnostic);
+    }
+
+    /// protoc's `GetVisibilityError`: a message or enum another file keeps
+    /// local (edition 2024's `local`, or its `default_symbol_visibility`).
+    fn not_visible(
+        &self,
+        name: &FullIdent,
+        full_name: &str,
+        symbol: Symbol,
+        reference: Reference,
+    ) -> Diagnostic {
+        let other = self.sources.get(symbol.file).name().to_owned();
+        let this = self.sources.get(self.file).name().to_owned();
+        let usage = if reference == Reference::Extendee {
+            "target of extend"
+        } else {
+            ""
+        };
+        let (reason, declared, why, help) = match symbol.reach {
+            Reach::LocalByDefault(default) => (
+                format!(
+                    "It defaulted to local from file-level 'option \
+                     features.default_symbol_visibility = '{}';",
+                    default.name()
+                ),
+                "declared here, without `export`",
+                match default {
+                    DefaultVisibility::ExportTopLevel => format!(
+                        "nested messages and enums are local to their file unless marked \
+                         `export`: `{other}` has `default_symbol_visibility = EXPORT_TOP_LEVEL`, \
+                         edition 2024's default"
+                    ),
+                    _ => format!(
+                        "`{other}` sets `default_symbol_visibility = {}`: its messages and \
+                         enums are local unless marked `export`",
+                        default.name()
+                    ),
+                },
+                if default == DefaultVisibility::Strict
+                    && full_name_is_nested(full_name, self.table)
+                {
+                    format!(
+                        "under STRICT only top-level types can be exported: move it to the top \
+                         level of `{other}` and mark it `export`"
+                    )
+                } else {
+                    format!("mark it `export` in `{other}`")
+                },
+            ),
+            _ => (
+                "It is explicitly marked 'local'".to_owned(),
+                "declared `local` here",
+                format!("`local` keeps a message or enum private to `{other}`"),
+                format!("change `local` to `export` in `{other}`"),
+            ),
+        };
+        let mut diagnostic = Diagnostic::error(
+            Code::SymbolNotVisible,
+            self.file,
+            name.span,
+            format!(
+                "{} `{full_name}` is local to `{other}`",
+                symbol.kind.describe()
+            ),
+        )
+        .protoc(format!(
+            "Symbol \"{full_name}\", defined in \"{other}\" {usage} is not visible from \
+             \"{this}\". {reason} and cannot be accessed outside its own file"
+        ))
+        .label("not visible from this file")
+        .note(why)
+        .help(help);
+        diagnostic.secondary.push(crate::diagnostics::Label {
+            file: symbol.file,
+            span: symbol.span,
+            message: declared.to_owned(),
+        });
+        diagnostic
     }
 
     /// For a type of a built-in file (a well-known type) the file does not
@@ -355,7 +467,11 @@ impl<'a> Checker<'a> {
         let declared = self
             .table
             .names()
-            .filter(|(_, symbol)| wanted(symbol.kind) && self.visible.contains(&symbol.file))
+            .filter(|(_, symbol)| {
+                wanted(symbol.kind)
+                    && self.visible.allows(symbol.file, symbol.kind)
+                    && (symbol.file == self.file || symbol.reach == Reach::Exported)
+            })
             .filter_map(|(full, _)| {
                 let short = full.rsplit('.').next().unwrap_or(full);
                 let distance = edit_distance(short, last);
@@ -375,6 +491,14 @@ impl<'a> Checker<'a> {
             (declared, None) => declared.map(|(_, name)| name),
         }
     }
+}
+
+/// Whether `full_name` names a type nested in a message.
+fn full_name_is_nested(full_name: &str, table: &SymbolTable) -> bool {
+    full_name
+        .rsplit_once('.')
+        .and_then(|(parent, _)| table.get(parent))
+        .is_some_and(|parent| parent.kind == SymbolKind::Message)
 }
 
 /// protoc's scalar type names, in its parser's order.

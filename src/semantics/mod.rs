@@ -91,6 +91,12 @@ struct Analyzer<'a> {
     registry: validate::Registry,
     /// Diagnostics protoc reports after building every file.
     deferred: Vec<Diagnostic>,
+    /// Feature lifetime diagnostics of the files built for the current
+    /// command-line file: protoc reports them once its whole import tree
+    /// is built.
+    lifetimes: Vec<Diagnostic>,
+    /// Files that built but whose features outlive their edition.
+    lifetime_failed: HashSet<FileId>,
 }
 
 /// Checks `inputs` (the command-line files) and everything they import.
@@ -112,16 +118,30 @@ pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) 
         direct: inputs.iter().copied().collect(),
         registry: validate::Registry::default(),
         deferred: Vec::new(),
+        lifetimes: Vec::new(),
+        lifetime_failed: HashSet::default(),
     };
     for &input in inputs {
         analyzer.visit(input);
+        let lifetimes = std::mem::take(&mut analyzer.lifetimes);
+        analyzer.diagnostics.extend(lifetimes);
     }
+    // A file whose features outlive its edition failed after all.
     let deferred = std::mem::take(&mut analyzer.deferred);
-    analyzer.diagnostics.extend(deferred);
+    let failed = &analyzer.lifetime_failed;
+    analyzer
+        .diagnostics
+        .extend(deferred.into_iter().filter(|d| !failed.contains(&d.file())));
+    // protoc knows no positions in a file that arrives as a descriptor.
+    for diagnostic in &mut analyzer.diagnostics {
+        if *sources.get(diagnostic.file()).origin() != crate::source::Origin::Text {
+            diagnostic.protoc_offset = None;
+        }
+    }
     let ok = analyzer
         .state
         .iter()
-        .filter(|(_, s)| **s == State::Built)
+        .filter(|(id, s)| **s == State::Built && !analyzer.lifetime_failed.contains(id))
         .map(|(id, _)| *id)
         .collect();
     Analysis {
@@ -177,6 +197,41 @@ fn missing_builtin_help(name: &str) -> Option<(String, Option<&'static str>)> {
             None,
         ),
     })
+}
+
+/// protoc's proto3 validation: groups are proto2 only.
+fn proto3_groups(id: FileId, file: &ast::File) -> Vec<Diagnostic> {
+    fn visit(items: &[ast::MessageItem], out: &mut Vec<Span>) {
+        symbols::for_each_field(items, &mut |field| {
+            if let symbols::FieldRef::Group(g) = field {
+                out.push(g.keyword);
+            }
+        });
+        symbols::for_each_nested_message(items, &mut |nested| match nested {
+            symbols::NestedRef::Message(m) => visit(&m.body.items, out),
+            symbols::NestedRef::Group(g) => visit(&g.body.items, out),
+            symbols::NestedRef::MapEntry(_) => {}
+        });
+    }
+    let mut groups = Vec::new();
+    for item in &file.items {
+        if let ast::Item::Message(m) = item {
+            visit(&m.body.items, &mut groups);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|keyword| {
+            Diagnostic::error(
+                Code::GroupInProto3,
+                id,
+                keyword,
+                "groups are not allowed in proto3",
+            )
+            .protoc("Groups are not supported in proto3 syntax.")
+            .help("declare a nested message and a field of that type instead")
+        })
+        .collect()
 }
 
 fn import_statements(file: &ast::File) -> impl Iterator<Item = &ast::Import> {
@@ -307,18 +362,56 @@ impl<'a> Analyzer<'a> {
             used.extend(interpreter.used_files);
             self.diagnostics.extend(interpreter.diagnostics);
             let misplaced_options = interpreter.target_diagnostics;
+            let lifetimes = interpreter.lifetime_diagnostics;
             validator.options();
             self.diagnostics.append(&mut validator.diagnostics);
             let reserved_numbers = validator.implementation_reserved();
             if input.ast.syntax() == ast::Syntax::Proto3 {
-                self.proto3_groups(id, input.ast);
+                self.diagnostics.extend(proto3_groups(id, input.ast));
             }
-            // protoc skips both when the file has errors.
+            let errors =
+                |diagnostics: &[Diagnostic]| diagnostics.iter().filter(|d| d.is_error()).count();
+            // protoc checks names and STRICT visibility last, each only on
+            // a file without errors so far.
+            let clean = errors(&self.diagnostics) == errors_before;
+            let naming_at = self.diagnostics.len();
+            if clean {
+                let table = &self.collector.table;
+                let has_member = |message: &str, name: &str| {
+                    model
+                        .message(&format!(".{message}"))
+                        .is_some_and(|fields| fields.iter().any(|f| f.name == name))
+                        || table
+                            .get(&symbols::join(message, name))
+                            .is_some_and(|s| s.kind == SymbolKind::Oneof)
+                };
+                validator.naming(input.ast, &has_member);
+                self.diagnostics.append(&mut validator.diagnostics);
+                if errors(&self.diagnostics) == errors_before {
+                    validator.strict_visibility(input.ast);
+                    self.diagnostics.append(&mut validator.diagnostics);
+                }
+            }
+            // protoc skips these when the file has errors; it reports unused
+            // imports before checking names.
+            if clean && self.direct.contains(&id) {
+                let before = self.diagnostics.len();
+                self.unused_imports(id, &imports, &input.imports, &used);
+                let warnings = self.diagnostics.len() - before;
+                self.diagnostics[naming_at..].rotate_right(warnings);
+            }
             let built = self.error_count() == errors_before;
             if built && self.direct.contains(&id) {
                 self.deferred.extend(misplaced_options);
                 self.deferred.extend(reserved_numbers);
-                self.unused_imports(id, &imports, &input.imports, &used);
+            }
+            if built {
+                if lifetimes.iter().any(Diagnostic::is_error) {
+                    self.lifetime_failed.insert(id);
+                }
+                let direct = self.direct.contains(&id);
+                self.lifetimes
+                    .extend(lifetimes.into_iter().filter(|d| direct || d.is_error()));
             }
         }
         let failed = self.error_count() > errors_before;
@@ -370,7 +463,7 @@ impl<'a> Analyzer<'a> {
         id: FileId,
         imports: &[&ast::Import],
         targets: &[Option<FileId>],
-    ) -> HashSet<FileId> {
+    ) -> resolve::Visible {
         let mut seen: HashMap<&[u8], Span> = HashMap::default();
         for (import, target) in imports.iter().zip(targets) {
             let name = String::from_utf8_lossy(&import.path.value);
@@ -407,60 +500,45 @@ impl<'a> Analyzer<'a> {
                 self.diagnostics.push(diagnostic);
             }
         }
-        let mut visible = HashSet::from_iter([id]);
-        let mut queue: Vec<FileId> = targets.iter().flatten().copied().collect();
-        let mut direct = true;
-        while !queue.is_empty() {
-            let mut next = Vec::new();
-            for file in queue {
-                if !visible.insert(file) && !direct {
-                    continue;
-                }
-                if let Some(input) = self.files.get(&file) {
-                    for (import, target) in import_statements(input.ast).zip(&input.imports) {
-                        if import.kind == ast::ImportKind::Public {
-                            next.extend(*target);
-                        }
+        // protoc's dependencies and option dependencies: each import with
+        // the files it imports publicly, transitively.
+        let (option_targets, plain_targets): (Vec<_>, Vec<_>) = imports
+            .iter()
+            .zip(targets)
+            .partition(|(import, _)| import.kind == ast::ImportKind::Option);
+        let plain = self.public_closure(plain_targets.into_iter().filter_map(|(_, t)| *t));
+        let options = self.public_closure(option_targets.into_iter().filter_map(|(_, t)| *t));
+        let options_only = options
+            .iter()
+            .copied()
+            .filter(|f| *f != id && !plain.contains(f))
+            .collect();
+        let mut files = plain;
+        files.extend(options);
+        files.insert(id);
+        resolve::Visible {
+            files,
+            options_only,
+        }
+    }
+
+    /// `roots` and the files they import publicly, transitively.
+    fn public_closure(&self, roots: impl Iterator<Item = FileId>) -> HashSet<FileId> {
+        let mut reached = HashSet::default();
+        let mut queue: Vec<FileId> = roots.collect();
+        while let Some(file) = queue.pop() {
+            if !reached.insert(file) {
+                continue;
+            }
+            if let Some(input) = self.files.get(&file) {
+                for (import, target) in import_statements(input.ast).zip(&input.imports) {
+                    if import.kind == ast::ImportKind::Public {
+                        queue.extend(*target);
                     }
                 }
             }
-            queue = next;
-            direct = false;
         }
-        visible
-    }
-
-    /// protoc's proto3 validation: groups are proto2 only.
-    fn proto3_groups(&mut self, id: FileId, file: &ast::File) {
-        fn visit(items: &[ast::MessageItem], out: &mut Vec<Span>) {
-            symbols::for_each_field(items, &mut |field| {
-                if let symbols::FieldRef::Group(g) = field {
-                    out.push(g.keyword);
-                }
-            });
-            symbols::for_each_nested_message(items, &mut |nested| match nested {
-                symbols::NestedRef::Message(m) => visit(&m.body.items, out),
-                symbols::NestedRef::Group(g) => visit(&g.body.items, out),
-                symbols::NestedRef::MapEntry(_) => {}
-            });
-        }
-        let mut groups = Vec::new();
-        for item in &file.items {
-            if let ast::Item::Message(m) = item {
-                visit(&m.body.items, &mut groups);
-            }
-        }
-        for keyword in groups {
-            let diagnostic = Diagnostic::error(
-                Code::GroupInProto3,
-                id,
-                keyword,
-                "groups are not allowed in proto3",
-            )
-            .protoc("Groups are not supported in proto3 syntax.")
-            .help("declare a nested message and a field of that type instead");
-            self.diagnostics.push(diagnostic);
-        }
+        reached
     }
 
     /// protoc warns about imports nothing uses, for command-line files.

@@ -1,7 +1,8 @@
 //! Name resolution, exactly as protoc resolves names: C++-style scoping from
 //! the innermost scope outwards, a leading `.` for an absolute name, the
 //! partial-match rule for compound names, and visibility limited to the
-//! file itself, its imports and what they import publicly.
+//! file itself, its imports and what they import publicly (of a file
+//! imported only by `import option`, only its fields and extensions).
 
 use rustc_hash::FxHashSet as HashSet;
 
@@ -28,23 +29,41 @@ pub enum LookupError {
     NotImported { full_name: String, file: FileId },
 }
 
+/// The files whose symbols a file may use.
+#[derive(Default)]
+pub struct Visible {
+    /// The file, its imports, and their public imports, transitively.
+    pub files: HashSet<FileId>,
+    /// Those of `files` reached only through `import option` (and their
+    /// public imports): protoc finds only fields and extensions in them.
+    pub options_only: HashSet<FileId>,
+}
+
+impl Visible {
+    /// Whether a symbol of `kind` defined in `file` can be used here.
+    pub fn allows(&self, file: FileId, kind: SymbolKind) -> bool {
+        self.files.contains(&file)
+            && (kind == SymbolKind::Field || !self.options_only.contains(&file))
+    }
+}
+
 pub struct Scope<'a> {
     pub table: &'a SymbolTable,
     pub file: FileId,
-    /// The file, its imports, and their public imports, transitively.
-    pub visible: &'a HashSet<FileId>,
+    pub visible: &'a Visible,
 }
 
 impl Scope<'_> {
     /// protoc's `FindSymbol`: an exact name, if visible from this file.
     fn find(&self, full_name: &str, hidden: &mut Option<(String, FileId)>) -> Option<Symbol> {
         let symbol = *self.table.get(full_name)?;
-        if self.visible.contains(&symbol.file) {
+        if self.visible.allows(symbol.file, symbol.kind) {
             return Some(symbol);
         }
         if symbol.kind == SymbolKind::Package
             && self
                 .visible
+                .files
                 .iter()
                 .any(|&file| self.table.package_declared_in(full_name, file))
         {

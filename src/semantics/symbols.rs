@@ -5,6 +5,7 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use crate::diagnostics::{Code, Diagnostic};
+use crate::pb;
 use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast::{self, Ident};
 
@@ -51,10 +52,70 @@ impl SymbolKind {
 #[derive(Clone, Copy, Debug)]
 pub struct Symbol {
     pub kind: SymbolKind,
+    /// Whether other files may use it (messages and enums only).
+    pub reach: Reach,
     /// The file that defines it (for a package: the first file seen).
     pub file: FileId,
     /// The span of its name.
     pub span: Span,
+}
+
+/// protoc's effective visibility of a message or enum (edition 2024's
+/// `export` and `local`, and the file's `default_symbol_visibility`):
+/// whether files other than its own may use it, and if not, why.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// Usable from every file that imports its file; every symbol that is
+    /// not a type.
+    Exported,
+    /// Declared `local`.
+    LocalKeyword,
+    /// Local by the file's `default_symbol_visibility`, which is this.
+    LocalByDefault(DefaultVisibility),
+}
+
+/// The values of `default_symbol_visibility` that make a type local.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DefaultVisibility {
+    ExportTopLevel,
+    LocalAll,
+    Strict,
+}
+
+impl DefaultVisibility {
+    /// The value's name in descriptor.proto.
+    pub fn name(self) -> &'static str {
+        match self {
+            DefaultVisibility::ExportTopLevel => "EXPORT_TOP_LEVEL",
+            DefaultVisibility::LocalAll => "LOCAL_ALL",
+            DefaultVisibility::Strict => "STRICT",
+        }
+    }
+}
+
+impl Reach {
+    /// protoc's `GetEffectiveVisibility`: the keyword if there is one,
+    /// else the file's default (nested types are local under
+    /// `EXPORT_TOP_LEVEL`, every type under `LOCAL_ALL` and `STRICT`).
+    pub fn of(
+        keyword: Option<ast::Visibility>,
+        nested: bool,
+        default: pb::feature_set::visibility_feature::DefaultSymbolVisibility,
+    ) -> Reach {
+        use pb::feature_set::visibility_feature::DefaultSymbolVisibility as Default;
+        match keyword {
+            Some(ast::Visibility::Export) => Reach::Exported,
+            Some(ast::Visibility::Local) => Reach::LocalKeyword,
+            None => match default {
+                Default::ExportTopLevel if nested => {
+                    Reach::LocalByDefault(DefaultVisibility::ExportTopLevel)
+                }
+                Default::LocalAll => Reach::LocalByDefault(DefaultVisibility::LocalAll),
+                Default::Strict => Reach::LocalByDefault(DefaultVisibility::Strict),
+                _ => Reach::Exported,
+            },
+        }
+    }
 }
 
 /// Symbols by fully-qualified name, without the leading dot.
@@ -99,6 +160,8 @@ pub struct Collector<'a> {
     sources: &'a SourceMap,
     pub diagnostics: Vec<Diagnostic>,
     file: FileId,
+    /// The file's `default_symbol_visibility`.
+    default_visibility: pb::feature_set::visibility_feature::DefaultSymbolVisibility,
 }
 
 pub fn join(scope: &str, name: &str) -> String {
@@ -138,6 +201,7 @@ impl<'a> Collector<'a> {
             sources,
             diagnostics: Vec::new(),
             file: FileId(0),
+            default_visibility: Default::default(),
         }
     }
 
@@ -146,6 +210,10 @@ impl<'a> Collector<'a> {
     }
 
     fn add(&mut self, full_name: String, kind: SymbolKind, span: Span) {
+        self.add_reaching(full_name, kind, span, Reach::Exported);
+    }
+
+    fn add_reaching(&mut self, full_name: String, kind: SymbolKind, span: Span, reach: Reach) {
         if let Some(existing) = self.table.symbols.get(&full_name) {
             let existing = *existing;
             if existing.kind == SymbolKind::Package && kind == SymbolKind::Package {
@@ -158,6 +226,7 @@ impl<'a> Collector<'a> {
             full_name,
             Symbol {
                 kind,
+                reach,
                 file: self.file,
                 span,
             },
@@ -216,6 +285,14 @@ impl<'a> Collector<'a> {
     /// reported): the package, then messages, enums, services, extensions.
     pub fn file(&mut self, id: FileId, file: &ast::File) {
         self.file = id;
+        let options = file.items.iter().filter_map(|item| match item {
+            ast::Item::Option(o) => Some(o),
+            _ => None,
+        });
+        self.default_visibility = super::validate::Features::defaults(file.syntax())
+            .with(self.sources.get(id), options)
+            .resolved
+            .default_symbol_visibility();
         let package = file.items.iter().find_map(|item| match item {
             ast::Item::Package(p) => Some(p),
             _ => None,
@@ -235,12 +312,14 @@ impl<'a> Collector<'a> {
         }
         for item in &file.items {
             match item {
-                ast::Item::Message(m) => self.message(&scope, m.name, &m.body.items),
+                ast::Item::Message(m) => {
+                    self.message(&scope, m.name, &m.body.items, m.visibility, false)
+                }
                 // Groups of top-level `extend` blocks are top-level messages.
                 ast::Item::Extend(e) => {
                     for item in &e.items {
                         if let ast::ExtendItem::Group(g) = item {
-                            self.message(&scope, g.name, &g.body.items);
+                            self.message(&scope, g.name, &g.body.items, None, false);
                         }
                     }
                 }
@@ -249,7 +328,7 @@ impl<'a> Collector<'a> {
         }
         for item in &file.items {
             if let ast::Item::Enum(e) = item {
-                self.enumeration(&scope, e);
+                self.enumeration(&scope, e, false);
             }
         }
         for item in &file.items {
@@ -267,7 +346,14 @@ impl<'a> Collector<'a> {
     /// A message's symbols in protoc's `BuildMessage` order: oneofs,
     /// fields, enums, extensions, nested messages (groups and map entries
     /// included, in declaration order), and last the message itself.
-    fn message(&mut self, scope: &str, name: Ident, items: &[ast::MessageItem]) {
+    fn message(
+        &mut self,
+        scope: &str,
+        name: Ident,
+        items: &[ast::MessageItem],
+        visibility: Option<(ast::Visibility, Span)>,
+        nested: bool,
+    ) {
         let full = join(scope, &self.text(name));
         for item in items {
             if let ast::MessageItem::Oneof(o) = item {
@@ -290,7 +376,7 @@ impl<'a> Collector<'a> {
         });
         for item in items {
             if let ast::MessageItem::Enum(e) = item {
-                self.enumeration(&full, e);
+                self.enumeration(&full, e, true);
             }
         }
         for item in items {
@@ -299,11 +385,16 @@ impl<'a> Collector<'a> {
             }
         }
         for_each_nested_message(items, &mut |nested| match nested {
-            NestedRef::Message(m) => self.message(&full, m.name, &m.body.items),
-            NestedRef::Group(g) => self.message(&full, g.name, &g.body.items),
+            NestedRef::Message(m) => self.message(&full, m.name, &m.body.items, m.visibility, true),
+            NestedRef::Group(g) => self.message(&full, g.name, &g.body.items, None, true),
             NestedRef::MapEntry(f) => self.map_entry(&full, f),
         });
-        self.add(full, SymbolKind::Message, name.span);
+        let reach = self.reach(visibility, nested);
+        self.add_reaching(full, SymbolKind::Message, name.span, reach);
+    }
+
+    fn reach(&self, visibility: Option<(ast::Visibility, Span)>, nested: bool) -> Reach {
+        Reach::of(visibility.map(|(v, _)| v), nested, self.default_visibility)
     }
 
     /// The entry message a map field synthesizes. It has no position in
@@ -315,7 +406,8 @@ impl<'a> Collector<'a> {
         let reported = self.diagnostics.len();
         self.add(join(&entry, "key"), SymbolKind::Field, field.name.span);
         self.add(join(&entry, "value"), SymbolKind::Field, field.name.span);
-        self.add(entry, SymbolKind::Message, field.name.span);
+        let reach = self.reach(None, true);
+        self.add_reaching(entry, SymbolKind::Message, field.name.span, reach);
         for diagnostic in &mut self.diagnostics[reported..] {
             diagnostic.protoc_offset = None;
             diagnostic.notes.push(format!(
@@ -325,7 +417,7 @@ impl<'a> Collector<'a> {
     }
 
     /// Values first, then the enum, as protoc's `BuildEnum` adds them.
-    fn enumeration(&mut self, scope: &str, e: &ast::Enum) {
+    fn enumeration(&mut self, scope: &str, e: &ast::Enum, nested: bool) {
         for item in &e.items {
             if let ast::EnumItem::Value(v) = item {
                 // C++ scoping: values are siblings of their enum.
@@ -333,10 +425,12 @@ impl<'a> Collector<'a> {
                 self.add(name, SymbolKind::EnumValue, v.name.span);
             }
         }
-        self.add(
+        let reach = self.reach(e.visibility, nested);
+        self.add_reaching(
             join(scope, &self.text(e.name)),
             SymbolKind::Enum,
             e.name.span,
+            reach,
         );
     }
 

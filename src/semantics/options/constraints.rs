@@ -2,10 +2,14 @@
 //! building: each set field's `targets` (which kinds of element it may be
 //! set on) and `feature_support` (the editions it exists in).
 //!
-//! Both read descriptor.proto's own annotations, so they apply to the
-//! built-in options and features; the options message is walked as wire
-//! bytes with descriptor.proto's schema, which covers values written as
+//! Both read the annotations of descriptor.proto and of the language
+//! feature files protoc ships (`pb.cpp`, `pb.java`, `pb.go`), so they apply
+//! to the built-in options and features; the options message is walked as
+//! wire bytes with those files' schemas, which covers values written as
 //! aggregates too.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::pb::{self, field_descriptor_proto::Type, field_options::FeatureSupport};
 
@@ -15,6 +19,90 @@ pub(super) enum Violation {
     Target { field: String },
     /// A field or enum value used outside the editions that have it.
     Lifetime { message: String },
+    /// A field or enum value used in or after the edition that deprecated
+    /// it: protoc warns.
+    Deprecated { message: String },
+}
+
+/// The messages, enums and extensions of the built-in files, by full name
+/// with a leading dot (extensions by extendee and number, with their full
+/// names without the dot): what the walk needs beyond descriptor.proto's
+/// schema to read `features.(pb.cpp)` and its kin.
+struct Schema {
+    messages: HashMap<String, pb::DescriptorProto>,
+    enums: HashMap<String, pb::EnumDescriptorProto>,
+    extensions: HashMap<(String, i32), (String, pb::FieldDescriptorProto)>,
+}
+
+fn builtin_schema() -> &'static Schema {
+    static SCHEMA: OnceLock<Schema> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let mut schema = Schema {
+            messages: HashMap::new(),
+            enums: HashMap::new(),
+            extensions: HashMap::new(),
+        };
+        fn collect(
+            scope: &str,
+            messages: &[pb::DescriptorProto],
+            enums: &[pb::EnumDescriptorProto],
+            extensions: &[pb::FieldDescriptorProto],
+            schema: &mut Schema,
+        ) {
+            for e in enums {
+                schema
+                    .enums
+                    .insert(format!("{scope}.{}", e.name()), e.clone());
+            }
+            for extension in extensions {
+                let full = format!("{scope}.{}", extension.name());
+                schema.extensions.insert(
+                    (extension.extendee().to_owned(), extension.number()),
+                    (full.trim_start_matches('.').to_owned(), extension.clone()),
+                );
+            }
+            for message in messages {
+                let name = format!("{scope}.{}", message.name());
+                collect(
+                    &name,
+                    &message.nested_type,
+                    &message.enum_type,
+                    &message.extension,
+                    schema,
+                );
+                schema.messages.insert(name, message.clone());
+            }
+        }
+        for file in crate::builtin::files() {
+            let scope = if file.package().is_empty() {
+                String::new()
+            } else {
+                format!(".{}", file.package())
+            };
+            collect(
+                &scope,
+                &file.message_type,
+                &file.enum_type,
+                &file.extension,
+                &mut schema,
+            );
+        }
+        schema
+    })
+}
+
+fn message_schema(type_name: &str) -> Option<&'static pb::DescriptorProto> {
+    pb::schema()
+        .messages
+        .get(type_name)
+        .or_else(|| builtin_schema().messages.get(type_name))
+}
+
+fn enum_schema(type_name: &str) -> Option<&'static pb::EnumDescriptorProto> {
+    pb::schema()
+        .enums
+        .get(type_name)
+        .or_else(|| builtin_schema().enums.get(type_name))
 }
 
 /// protoc's name for an edition number, as in its messages.
@@ -38,8 +126,8 @@ pub(super) fn edition_name(edition: i32) -> String {
 /// a file of `edition`.
 pub(super) fn check(bytes: &[u8], type_name: &str, target: i32, edition: i32) -> Vec<Violation> {
     let mut out = Vec::new();
-    walk(bytes, type_name, &mut |message, field, value| {
-        let full_name = format!("{}.{}", message.trim_start_matches('.'), field.name());
+    walk(bytes, type_name, &mut |full_name, field, value| {
+        let full_name = full_name.to_owned();
         let options = field.options.as_ref().map(|o| &o.known);
         if let Some(options) = options {
             let reported = out
@@ -55,7 +143,7 @@ pub(super) fn check(bytes: &[u8], type_name: &str, target: i32, edition: i32) ->
             }
         }
         if let (Type::Enum, Some(number)) = (field.r#type(), value) {
-            let value = pb::schema().enums.get(field.type_name()).and_then(|e| {
+            let value = enum_schema(field.type_name()).and_then(|e| {
                 e.value
                     .iter()
                     .find(|v| i64::from(v.number()) == number as i64)
@@ -75,8 +163,7 @@ pub(super) fn check(bytes: &[u8], type_name: &str, target: i32, edition: i32) ->
     out
 }
 
-/// protoc's `ValidateSingleFeatureLifetimes`, errors only (its warnings
-/// concern deprecations descriptor.proto does not declare).
+/// protoc's `ValidateSingleFeatureLifetimes`.
 fn lifetime(full_name: &str, support: &FeatureSupport, edition: i32) -> Option<Violation> {
     let introduced = support.edition_introduced.unwrap_or(0);
     if edition < introduced {
@@ -88,40 +175,67 @@ fn lifetime(full_name: &str, support: &FeatureSupport, edition: i32) -> Option<V
             ),
         });
     }
-    let removed = support.edition_removed?;
-    (edition >= removed).then(|| Violation::Lifetime {
+    if let Some(removed) = support
+        .edition_removed
+        .filter(|removed| edition >= *removed)
+    {
+        return Some(Violation::Lifetime {
+            message: format!(
+                "{full_name} has been removed in edition {}{}",
+                edition_name(removed),
+                support
+                    .removal_error
+                    .as_deref()
+                    .map(|e| format!(": {e}"))
+                    .unwrap_or_default()
+            ),
+        });
+    }
+    let deprecated = support.edition_deprecated?;
+    (edition >= deprecated).then(|| Violation::Deprecated {
         message: format!(
-            "{full_name} has been removed in edition {}{}",
-            edition_name(removed),
-            support
-                .removal_error
-                .as_deref()
-                .map(|e| format!(": {e}"))
-                .unwrap_or_default()
+            "{full_name} has been deprecated in edition {}: {}",
+            edition_name(deprecated),
+            support.deprecation_warning()
         ),
     })
 }
 
-/// Visits every field set in `bytes` that descriptor.proto's schema knows,
-/// with the type it belongs to and, for varints, the value; messages are
-/// visited after their fields are, recursively.
+/// Visits every field set in `bytes` that the schemas know, with its full
+/// name and, for varints, the value; a message field is visited before
+/// its fields are, recursively.
 fn walk(
     mut bytes: &[u8],
     type_name: &str,
     visit: &mut impl FnMut(&str, &pb::FieldDescriptorProto, Option<u64>),
 ) {
-    let Some(message) = pb::schema().messages.get(type_name) else {
+    let Some(message) = message_schema(type_name) else {
         return;
     };
+    let scope = type_name.trim_start_matches('.');
     while let Some((number, wire_type)) = varint(&mut bytes).map(|k| ((k >> 3) as i32, k & 7)) {
-        let field = message.field.iter().find(|f| f.number() == number);
+        let named = message
+            .field
+            .iter()
+            .find(|f| f.number() == number)
+            .map(|f| (format!("{scope}.{}", f.name()), f))
+            .or_else(|| {
+                builtin_schema()
+                    .extensions
+                    .get(&(type_name.to_owned(), number))
+                    .map(|(full, f)| (full.clone(), f))
+            });
+        let (full_name, field) = match &named {
+            Some((full, f)) => (full.as_str(), Some(*f)),
+            None => ("", None),
+        };
         match wire_type {
             0 => {
                 let Some(value) = varint(&mut bytes) else {
                     return;
                 };
                 if let Some(field) = field {
-                    visit(type_name, field, Some(value));
+                    visit(full_name, field, Some(value));
                 }
             }
             1 | 5 => {
@@ -129,7 +243,7 @@ fn walk(
                 let Some(rest) = bytes.get(len..) else { return };
                 bytes = rest;
                 if let Some(field) = field {
-                    visit(type_name, field, None);
+                    visit(full_name, field, None);
                 }
             }
             2 => {
@@ -143,17 +257,17 @@ fn walk(
                 let Some(field) = field else { continue };
                 match field.r#type() {
                     Type::Message => {
-                        visit(type_name, field, None);
+                        visit(full_name, field, None);
                         walk(payload, field.type_name(), visit);
                     }
                     // Packed enums: each value in turn.
                     Type::Enum => {
                         let mut values = payload;
                         while let Some(value) = varint(&mut values) {
-                            visit(type_name, field, Some(value));
+                            visit(full_name, field, Some(value));
                         }
                     }
-                    _ => visit(type_name, field, None),
+                    _ => visit(full_name, field, None),
                 }
             }
             // Groups do not occur in descriptor.proto's options.

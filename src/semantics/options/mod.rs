@@ -11,7 +11,7 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use super::resolve::{Mode, Scope};
+use super::resolve::{Mode, Scope, Visible};
 use super::symbols::{
     for_each_field, for_each_nested_message, join, FieldRef, NestedRef, SymbolTable,
 };
@@ -69,7 +69,7 @@ pub struct Interpreter<'a> {
     model: TypeModel<'a>,
     table: &'a SymbolTable,
     file: FileId,
-    visible: &'a HashSet<FileId>,
+    visible: &'a Visible,
     encoded: &'a mut Interpreted,
     pub diagnostics: Vec<Diagnostic>,
     /// Feature errors: protoc finds them resolving features, after every
@@ -85,6 +85,10 @@ pub struct Interpreter<'a> {
     /// Options set on the wrong kind of element: protoc reports these after
     /// building, for command-line files only.
     pub target_diagnostics: Vec<Diagnostic>,
+    /// Feature lifetime errors and deprecation warnings: protoc reports
+    /// them once the whole import tree of an input is built, for files
+    /// that built without errors (warnings for command-line files only).
+    pub lifetime_diagnostics: Vec<Diagnostic>,
     /// Where each option statement landed (see [`Destinations`]).
     destinations: &'a mut Destinations,
     /// Options messages as written, for the elements that stripping
@@ -160,7 +164,7 @@ impl<'a> Interpreter<'a> {
         model: TypeModel<'a>,
         table: &'a SymbolTable,
         file: FileId,
-        visible: &'a HashSet<FileId>,
+        visible: &'a Visible,
         out: Outputs<'a>,
     ) -> Interpreter<'a> {
         let Outputs {
@@ -181,6 +185,7 @@ impl<'a> Interpreter<'a> {
             edition: 998,
             package_offset: None,
             target_diagnostics: Vec::new(),
+            lifetime_diagnostics: Vec::new(),
             written: Vec::new(),
             destinations,
             retained,
@@ -448,24 +453,47 @@ impl<'a> Interpreter<'a> {
                     self.target_diagnostics.push(diagnostic);
                 }
                 constraints::Violation::Lifetime { message } => {
-                    let mut diagnostic = Diagnostic::error(
-                        Code::InvalidFeature,
-                        self.file,
-                        Span::point(at.unwrap_or(0)),
-                        message.clone(),
-                    )
-                    .protoc(message)
-                    .label(format!(
-                        "in this {target_word}, edition {}",
-                        constraints::edition_name(self.edition)
-                    ));
-                    if at.is_none() {
-                        diagnostic = diagnostic.protoc_unpositioned();
-                    }
-                    self.diagnostics.push(diagnostic);
+                    let diagnostic = self.lifetime_diagnostic(at, target_word, message, true);
+                    self.lifetime_diagnostics.push(diagnostic);
+                }
+                constraints::Violation::Deprecated { message } => {
+                    let diagnostic = self.lifetime_diagnostic(at, target_word, message, false);
+                    self.lifetime_diagnostics.push(diagnostic);
                 }
             }
         }
+    }
+
+    fn lifetime_diagnostic(
+        &self,
+        at: Option<u32>,
+        target_word: &str,
+        message: String,
+        error: bool,
+    ) -> Diagnostic {
+        let edition = constraints::edition_name(self.edition);
+        let mut diagnostic = if error {
+            Diagnostic::error(
+                Code::InvalidFeature,
+                self.file,
+                Span::point(at.unwrap_or(0)),
+                message.clone(),
+            )
+            .label(format!("in this {target_word}, edition {edition}"))
+        } else {
+            Diagnostic::warning(
+                Code::DeprecatedFeature,
+                self.file,
+                Span::point(at.unwrap_or(0)),
+                message.clone(),
+            )
+            .label(format!("in this {target_word}, edition {edition}"))
+        };
+        diagnostic = diagnostic.protoc(message);
+        if at.is_none() {
+            diagnostic = diagnostic.protoc_unpositioned();
+        }
+        diagnostic
     }
 
     /// `features` options belong to editions files only.

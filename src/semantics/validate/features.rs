@@ -39,7 +39,10 @@ impl Features {
         source: &SourceFile,
         options: impl IntoIterator<Item = &'o ast::OptionDecl>,
     ) -> Features {
-        use pb::feature_set::{EnumType, FieldPresence, JsonFormat};
+        use pb::feature_set::{
+            visibility_feature::DefaultSymbolVisibility, EnforceNamingStyle, EnumType,
+            FieldPresence, JsonFormat,
+        };
         let mut set = pb::FeatureSet::default();
         for (name, value, _) in options
             .into_iter()
@@ -55,6 +58,14 @@ impl Features {
                 "enum_type" => set.enum_type = EnumType::from_str_name(value).map(|v| v as i32),
                 "json_format" => {
                     set.json_format = JsonFormat::from_str_name(value).map(|v| v as i32)
+                }
+                "enforce_naming_style" => {
+                    set.enforce_naming_style =
+                        EnforceNamingStyle::from_str_name(value).map(|v| v as i32)
+                }
+                "default_symbol_visibility" => {
+                    set.default_symbol_visibility =
+                        DefaultSymbolVisibility::from_str_name(value).map(|v| v as i32)
                 }
                 _ => {}
             }
@@ -74,6 +85,14 @@ impl Features {
             legacy_json: resolved.json_format() == JsonFormat::LegacyBestEffort,
             resolved,
         }
+    }
+
+    /// protoc's `IsStyleOrGreater`: whether names here follow `style` or
+    /// a later one (`STYLE_LEGACY`, numbered after `STYLE2024`, opts out).
+    pub fn naming_style_at_least(&self, style: pb::feature_set::EnforceNamingStyle) -> bool {
+        use pb::feature_set::EnforceNamingStyle;
+        let own = self.resolved.enforce_naming_style();
+        own != EnforceNamingStyle::StyleLegacy && own as i32 >= style as i32
     }
 }
 

@@ -18,6 +18,7 @@
 mod build;
 mod features;
 mod link;
+mod naming;
 mod options;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -28,7 +29,7 @@ use super::ResolvedType;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::ast::{self, Syntax};
-use features::Features;
+pub use features::Features;
 
 /// What later files need to know about a file's messages and enums.
 #[derive(Default)]
@@ -198,11 +199,9 @@ impl<'a> Validator<'a> {
         self.resolved.get(&(self.file, name.span.start))
     }
 
-    /// Collects messages (groups included, map entries not), enums and
-    /// extensions, parents before children.
-    fn gather(&mut self, file: &'a ast::File) {
-        let package = file
-            .items
+    /// The file's package, dotted, or empty.
+    fn package_name(&self, file: &ast::File) -> String {
+        file.items
             .iter()
             .find_map(|item| match item {
                 ast::Item::Package(p) => Some(
@@ -215,7 +214,13 @@ impl<'a> Validator<'a> {
                 ),
                 _ => None,
             })
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    /// Collects messages (groups included, map entries not), enums and
+    /// extensions, parents before children.
+    fn gather(&mut self, file: &'a ast::File) {
+        let package = self.package_name(file);
         let file_options = file.items.iter().filter_map(|item| match item {
             ast::Item::Option(o) => Some(o),
             _ => None,
