@@ -61,8 +61,27 @@ impl Settings {
 }
 
 fn error(kind: io::ErrorKind, message: impl Into<String>) -> io::Error {
-    io::Error::new(kind, message.into())
+    io::Error::new(kind, BuildError(message.into()))
 }
+
+/// A build-script error's message. A `build.rs` whose `main` returns the
+/// error prints it with `Debug`: this one prints as its text, on one line,
+/// not as an escaped string.
+struct BuildError(String);
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BuildError {}
 
 /// The output directory: the one configured, or `$OUT_DIR`; and whether it
 /// came from the environment (the include file then names
@@ -295,11 +314,22 @@ pub(crate) fn generate(
         );
     }
     codegen::generate(&set.file, &settings.codegen, services).map_err(|errors| {
-        let message: Vec<String> = errors
-            .iter()
+        // Every error on stderr, the first in the returned error's one line.
+        for e in &errors {
+            eprintln!("error: {}: {}", e.file, e.message);
+        }
+        let first = errors
+            .first()
             .map(|e| format!("{}: {}", e.file, e.message))
-            .collect();
-        error(io::ErrorKind::InvalidData, message.join("\n"))
+            .unwrap_or_default();
+        let more = match errors.len() {
+            0 | 1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        error(
+            io::ErrorKind::InvalidData,
+            format!("protoc-rs could not generate Rust code: {first}{more}"),
+        )
     })
 }
 

@@ -379,6 +379,8 @@ fn report_and_write(
         Ok(generated) => generated,
         Err(_) => return ExitCode::from(EXIT_INPUT_ERRORS),
     };
+    // Every output of the run, written all together or not at all.
+    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     if let Some(path) = &args.descriptor_set_out {
         let bytes = compilation.descriptor_set_with(crate::descriptors::SetOptions {
             include_imports: args.include_imports,
@@ -386,36 +388,28 @@ fn report_and_write(
             retain_options: args.retain_options,
             given_json_names_only: false,
         });
-        if let Err(err) = compile::output::write_bytes_if_changed(path, &bytes) {
-            let path = path.display().to_string();
-            let line = format!("{path}: {err}");
-            run_error(Code::CannotWriteOutput, &path, line.clone(), line);
-            return ExitCode::from(EXIT_INPUT_ERRORS);
-        }
+        outputs.push((path.clone(), bytes));
     }
     if let (Some(dir), Some(files)) = (&args.rust_out, rust_files) {
-        if let Err(err) = compile::output::write_files(dir, &files) {
-            let dir = dir.display().to_string();
-            let line = format!("{dir}: {err}");
-            run_error(Code::CannotWriteOutput, &dir, line.clone(), line);
-            return ExitCode::from(EXIT_INPUT_ERRORS);
-        }
+        outputs.extend(
+            files
+                .into_iter()
+                .map(|file| (dir.join(&file.name), file.content.into_bytes())),
+        );
     }
     if let Some(generated) = plugin_files {
-        let mode = crate::plugins::host::WriteMode::IfChanged;
-        let mut report_write = |message: String| {
-            for line in message.lines().filter(|line| !line.ends_with("_out: ")) {
-                run_error(
-                    Code::CannotWriteOutput,
-                    "",
-                    line.to_owned(),
-                    line.to_owned(),
-                );
-            }
-        };
-        if generated.write(mode, &mut report_write).is_err() {
-            return ExitCode::from(EXIT_INPUT_ERRORS);
-        }
+        outputs.extend(generated.into_outputs());
+    }
+    let borrowed: Vec<(PathBuf, &[u8])> = outputs
+        .iter()
+        .map(|(path, content)| (path.clone(), content.as_slice()))
+        .collect();
+    if let Err(error) = compile::output::write_all(&borrowed, compile::output::WriteMode::IfChanged)
+    {
+        let path = error.path.display().to_string();
+        let line = error.to_string();
+        run_error(Code::CannotWriteOutput, &path, line.clone(), line);
+        return ExitCode::from(EXIT_INPUT_ERRORS);
     }
     ExitCode::SUCCESS
 }

@@ -450,7 +450,7 @@ fn read_and_parse<'s>(
 }
 
 fn read_disk(id: FileId, virtual_name: String, disk_path: String) -> Read {
-    match std::fs::read(&disk_path) {
+    match std::fs::read(source_tree::disk_path(&disk_path)) {
         Ok(bytes) => {
             let source = SourceFile::new(virtual_name, bytes).with_disk_path(disk_path);
             let parsed = parse_source(id, &source);
@@ -541,7 +541,7 @@ fn print_descriptor(
 
 fn import_names(file: &ast::File) -> impl Iterator<Item = String> + '_ {
     file.items.iter().filter_map(|item| match item {
-        ast::Item::Import(import) => Some(String::from_utf8_lossy(&import.path.value).into_owned()),
+        ast::Item::Import(import) => Some(crate::source::file_name_from_bytes(&import.path.value)),
         _ => None,
     })
 }

@@ -1,9 +1,20 @@
-//! Writing generated files: each only when its content changed (so cargo
-//! sees no change for nothing), each atomically (a temporary file renamed
-//! over the old one), and all only after everything was generated, so a
-//! failed run leaves the previous outputs untouched.
+//! Writing generated files as protoc writes them, and more carefully.
+//!
+//! Every destination of a run is checked before anything is written, and
+//! every new content goes to a temporary file beside its destination first:
+//! when any check or temporary write fails, the temporaries and the
+//! directories made for them are removed, and no output changes. Only then
+//! are the temporaries renamed over their destinations, so readers never see
+//! a half-written file, and a file that already holds its content is left
+//! alone (so cargo sees no change for nothing).
+//!
+//! A destination that is not a regular file is what protoc would write
+//! through: a symlink is followed (its target is replaced, not the link),
+//! and a device, FIFO or socket (`/dev/null`, `/dev/stdout`, a named pipe)
+//! is opened and written in place, never read and never replaced.
 
-use std::io;
+use std::fs;
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::codegen::rust::GeneratedFile;
@@ -15,43 +26,364 @@ pub struct WriteReport {
     pub unchanged: Vec<PathBuf>,
 }
 
-/// Writes `files` into `dir`, creating it if needed.
-pub fn write_files(dir: &Path, files: &[GeneratedFile]) -> io::Result<WriteReport> {
-    std::fs::create_dir_all(dir)?;
-    let mut report = WriteReport::default();
-    for file in files {
-        let path = dir.join(&file.name);
-        if write_bytes_if_changed(&path, file.content.as_bytes())? {
-            report.written.push(path);
-        } else {
-            report.unchanged.push(path);
-        }
-    }
-    Ok(report)
+/// Whether a destination that already holds the content is written again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteMode {
+    /// Always, as protoc does (its outputs' times change on every run).
+    Always,
+    /// Only when the content changed, for cargo.
+    IfChanged,
 }
 
-/// Writes beside the target, then renames over it: readers never see a
-/// half-written file.
-pub fn write_atomically(path: &Path, content: &[u8]) -> io::Result<()> {
-    let file_name = path
+/// An output that could not be written, and why; it names the output.
+#[derive(Debug)]
+pub struct OutputError {
+    /// The output the run was asked to write.
+    pub path: PathBuf,
+    /// What went wrong, in words that make sense after the path.
+    pub message: String,
+    pub source: io::Error,
+}
+
+impl std::fmt::Display for OutputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+impl std::error::Error for OutputError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+impl From<OutputError> for io::Error {
+    fn from(error: OutputError) -> io::Error {
+        io::Error::new(error.source.kind(), error.to_string())
+    }
+}
+
+impl OutputError {
+    fn new(path: &Path, source: io::Error) -> OutputError {
+        OutputError {
+            path: path.to_owned(),
+            message: crate::compile::source_tree::os_error_text(&source),
+            source,
+        }
+    }
+}
+
+/// Writes `files` into `dir` (made if needed), all or none.
+pub fn write_files(dir: &Path, files: &[GeneratedFile]) -> Result<WriteReport, OutputError> {
+    let outputs: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .map(|file| (dir.join(&file.name), file.content.as_bytes()))
+        .collect();
+    write_all(&outputs, WriteMode::IfChanged)
+}
+
+/// Writes one file (see the module documentation); whether it was written.
+pub fn write_bytes_if_changed(path: &Path, content: &[u8]) -> Result<bool, OutputError> {
+    let report = write_all(&[(path.to_owned(), content)], WriteMode::IfChanged)?;
+    Ok(!report.written.is_empty())
+}
+
+/// Writes every output, or none when one of them cannot be: destinations
+/// are checked and new contents written to temporary files first.
+pub fn write_all(
+    outputs: &[(PathBuf, &[u8])],
+    mode: WriteMode,
+) -> Result<WriteReport, OutputError> {
+    let mut plans = Vec::with_capacity(outputs.len());
+    for (path, content) in outputs {
+        plans.push(plan(path, content, mode)?);
+    }
+    let mut staged = Staged::default();
+    for (plan, (path, content)) in plans.iter().zip(outputs) {
+        if let Plan::Replace {
+            target,
+            permissions,
+        } = plan
+        {
+            if let Err(error) = staged.stage(path, target, content, permissions.clone()) {
+                staged.discard();
+                return Err(error);
+            }
+        }
+    }
+    staged.commit(&plans, outputs)
+}
+
+/// What writing one output will do.
+enum Plan {
+    /// The regular file there already holds the content.
+    Unchanged,
+    /// A new file, or a regular file replaced by a temporary renamed over
+    /// it. `target` is the path with symlinks followed.
+    Replace {
+        target: PathBuf,
+        permissions: Option<fs::Permissions>,
+    },
+    /// Not a regular file: opened and written in place.
+    InPlace { target: PathBuf },
+}
+
+/// How many symlinks are followed before giving up, as Linux does.
+const MAX_SYMLINKS: usize = 40;
+
+/// Checks one destination: where it leads, and whether it can be written
+/// there, without changing anything.
+fn plan(path: &Path, content: &[u8], mode: WriteMode) -> Result<Plan, OutputError> {
+    // `stat` follows every link, the kernel's magic ones (`/dev/stdout`,
+    // `/proc/self/fd/1`) included.
+    match fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => Err(OutputError {
+            path: path.to_owned(),
+            message: "is a directory, not a file".to_owned(),
+            source: io::Error::new(io::ErrorKind::IsADirectory, "Is a directory"),
+        }),
+        Ok(meta) if meta.is_file() => {
+            // The real file is replaced, wherever links lead.
+            let target = fs::canonicalize(path).map_err(|e| OutputError::new(path, e))?;
+            if mode == WriteMode::IfChanged && holds(&target, meta.len(), content) {
+                return Ok(Plan::Unchanged);
+            }
+            Ok(Plan::Replace {
+                target,
+                permissions: Some(meta.permissions()),
+            })
+        }
+        Ok(_) => Ok(Plan::InPlace {
+            target: path.to_owned(),
+        }),
+        // A file on the way is reported by the check of the parents.
+        Err(error)
+            if matches!(
+                error.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            let target = follow_symlinks(path).map_err(|e| OutputError::new(path, e))?;
+            check_parents(path, &target)?;
+            Ok(Plan::Replace {
+                target,
+                permissions: None,
+            })
+        }
+        Err(error) => Err(OutputError::new(path, error)),
+    }
+}
+
+/// Where a path that does not resolve leads: through a dangling symlink
+/// to the file it names, which is then created, as protoc's `open` would.
+fn follow_symlinks(path: &Path) -> io::Result<PathBuf> {
+    let mut current = path.to_owned();
+    for _ in 0..MAX_SYMLINKS {
+        match fs::symlink_metadata(&current) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = fs::read_link(&current)?;
+                current = match current.parent() {
+                    Some(parent) if link.is_relative() => parent.join(link),
+                    _ => link,
+                };
+            }
+            _ => return Ok(current),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "Too many levels of symbolic links",
+    ))
+}
+
+/// Whether the regular file at `path`, of `len` bytes, holds `content`:
+/// read only when the sizes agree, and never more than `content`.
+fn holds(path: &Path, len: u64, content: &[u8]) -> bool {
+    if len != content.len() as u64 {
+        return false;
+    }
+    let Ok(file) = fs::File::open(path) else {
+        return false;
+    };
+    let mut old = Vec::with_capacity(content.len());
+    file.take(len).read_to_end(&mut old).is_ok() && old == content
+}
+
+/// That the missing parent directories of a new file can be made: the
+/// nearest existing ancestor is a directory.
+fn check_parents(path: &Path, target: &Path) -> Result<(), OutputError> {
+    let mut ancestor = target.parent();
+    while let Some(dir) = ancestor.filter(|d| !d.as_os_str().is_empty()) {
+        match fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => return Ok(()),
+            Ok(_) => {
+                // protoc's words for the same failure.
+                return Err(OutputError {
+                    path: path.to_owned(),
+                    message: format!(
+                        "while trying to create directory {}: {} is not a directory",
+                        target.parent().unwrap_or(dir).display(),
+                        dir.display()
+                    ),
+                    source: io::Error::new(io::ErrorKind::NotADirectory, "Not a directory"),
+                });
+            }
+            Err(error)
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                ) =>
+            {
+                ancestor = dir.parent()
+            }
+            Err(error) => return Err(OutputError::new(path, error)),
+        }
+    }
+    Ok(())
+}
+
+/// Temporary files written so far, and the directories made for them.
+#[derive(Default)]
+struct Staged {
+    /// Per output, in order: its temporary file, if it has one.
+    temporaries: Vec<(PathBuf, PathBuf)>,
+    /// Directories this run made, outermost first.
+    made_dirs: Vec<PathBuf>,
+}
+
+impl Staged {
+    /// Writes `content` to a temporary file beside `target`.
+    fn stage(
+        &mut self,
+        path: &Path,
+        target: &Path,
+        content: &[u8],
+        permissions: Option<fs::Permissions>,
+    ) -> Result<(), OutputError> {
+        if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
+            self.make_dirs(parent).map_err(|e| OutputError {
+                path: path.to_owned(),
+                message: format!(
+                    "while trying to create directory {}: {}",
+                    parent.display(),
+                    crate::compile::source_tree::os_error_text(&e)
+                ),
+                source: e,
+            })?;
+        }
+        let temporary = temporary_path(target);
+        let written = write_new(&temporary, content, permissions);
+        if let Err(error) = written {
+            let _ = fs::remove_file(&temporary);
+            return Err(OutputError::new(path, error));
+        }
+        self.temporaries.push((temporary, target.to_owned()));
+        Ok(())
+    }
+
+    /// `create_dir_all`, remembering what it made.
+    fn make_dirs(&mut self, dir: &Path) -> io::Result<()> {
+        let mut missing = Vec::new();
+        let mut current = Some(dir);
+        while let Some(d) = current.filter(|d| !d.as_os_str().is_empty()) {
+            if d.is_dir() {
+                break;
+            }
+            missing.push(d.to_owned());
+            current = d.parent();
+        }
+        for d in missing.into_iter().rev() {
+            match fs::create_dir(&d) {
+                Ok(()) => self.made_dirs.push(d),
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.is_dir() => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes every temporary file, and the directories made for them.
+    fn discard(&mut self) {
+        for (temporary, _) in self.temporaries.drain(..) {
+            let _ = fs::remove_file(temporary);
+        }
+        for dir in self.made_dirs.drain(..).rev() {
+            let _ = fs::remove_dir(dir);
+        }
+    }
+
+    /// Renames the temporaries over their destinations and writes the
+    /// in-place ones, in the outputs' order.
+    fn commit(
+        mut self,
+        plans: &[Plan],
+        outputs: &[(PathBuf, &[u8])],
+    ) -> Result<WriteReport, OutputError> {
+        let mut report = WriteReport::default();
+        let mut temporaries = std::mem::take(&mut self.temporaries).into_iter();
+        for (plan, (path, content)) in plans.iter().zip(outputs) {
+            let done = match plan {
+                Plan::Unchanged => {
+                    report.unchanged.push(path.clone());
+                    continue;
+                }
+                Plan::Replace { .. } => match temporaries.next() {
+                    Some((temporary, target)) => {
+                        fs::rename(&temporary, &target).inspect_err(|_| {
+                            let _ = fs::remove_file(&temporary);
+                        })
+                    }
+                    None => Ok(()),
+                },
+                Plan::InPlace { target } => write_in_place(target, content),
+            };
+            if let Err(error) = done {
+                // What is not renamed yet must not stay behind.
+                for (temporary, _) in temporaries {
+                    let _ = fs::remove_file(temporary);
+                }
+                return Err(OutputError::new(path, error));
+            }
+            report.written.push(path.clone());
+        }
+        Ok(report)
+    }
+}
+
+/// A name beside `target` that no other run of this process uses.
+fn temporary_path(target: &Path) -> PathBuf {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let file_name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temporary = path.with_file_name(format!(".{file_name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, content)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    target.with_file_name(format!(".{file_name}.{}-{n}.tmp", std::process::id()))
 }
 
-/// Writes one file, atomically, unless it already holds `content`.
-pub fn write_bytes_if_changed(path: &Path, content: &[u8]) -> io::Result<bool> {
-    if std::fs::read(path).is_ok_and(|old| old == content) {
-        return Ok(false);
+/// Creates `path` (which must not exist) with `content`; the old file's
+/// permissions carry over to its replacement. No fsync: outputs are
+/// regenerated, not precious, and a build writes many of them.
+fn write_new(path: &Path, content: &[u8], permissions: Option<fs::Permissions>) -> io::Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(content)?;
+    if let Some(permissions) = permissions {
+        file.set_permissions(permissions)?;
     }
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    write_atomically(path, content)?;
-    Ok(true)
+    Ok(())
+}
+
+/// Writes a device, FIFO or socket as protoc does: opened for writing
+/// (truncating, which devices ignore) and written, never read.
+fn write_in_place(path: &Path, content: &[u8]) -> io::Result<()> {
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(path)?;
+    file.write_all(content)?;
+    file.flush()
 }

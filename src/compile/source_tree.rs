@@ -5,8 +5,6 @@
 //! system, so `a/../b` and an absolute path to the same file stay different,
 //! exactly as in protoc.
 
-use std::path::Path;
-
 #[derive(Clone, Debug)]
 struct Mapping {
     virtual_path: String,
@@ -241,15 +239,46 @@ impl SourceTree {
 /// `access(path, F_OK)`.
 pub fn path_exists(path: &str) -> bool {
     let path = if path.is_empty() { "." } else { path };
-    Path::new(path).exists()
+    disk_path(path).exists()
+}
+
+/// The path on disk a file name stands for (see
+/// [`crate::source::file_name_from_bytes`]).
+pub fn disk_path(name: &str) -> std::path::PathBuf {
+    use crate::source::RAW_BYTE_BASE;
+    let raw = |c: char| (RAW_BYTE_BASE + 0x80..=RAW_BYTE_BASE + 0xFF).contains(&(c as u32));
+    if !name.chars().any(raw) {
+        return std::path::PathBuf::from(name);
+    }
+    let mut bytes = Vec::with_capacity(name.len());
+    for c in name.chars() {
+        if raw(c) {
+            bytes.push((c as u32 - RAW_BYTE_BASE) as u8);
+        } else {
+            bytes.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+        }
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        std::path::PathBuf::from(std::ffi::OsStr::from_bytes(&bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        std::path::PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
+    }
 }
 
 /// Whether `path` opens for reading as a file; protoc's words when not.
 fn opens(path: &str) -> Result<(), String> {
-    if Path::new(path).is_dir() {
-        return Err("Input file is a directory.".to_owned());
+    match std::fs::metadata(disk_path(path)) {
+        Ok(meta) if meta.is_dir() => return Err("Input file is a directory.".to_owned()),
+        // A FIFO or device is read once, later: opening it here too would
+        // take the writer's one stream and leave the real read waiting.
+        Ok(meta) if !meta.is_file() => return Ok(()),
+        _ => {}
     }
-    std::fs::File::open(path)
+    std::fs::File::open(disk_path(path))
         .map(drop)
         .map_err(|err| os_error_text(&err))
 }
@@ -264,9 +293,11 @@ pub(crate) fn os_error_text(err: &std::io::Error) -> String {
     }
 }
 
+/// Whether something protoc would read is at `path`: anything but a
+/// directory (a FIFO or a device too).
 fn disk_file_exists(path: &str) -> bool {
     let path = if path.is_empty() { "." } else { path };
-    Path::new(path).is_file()
+    std::fs::metadata(disk_path(path)).is_ok_and(|meta| !meta.is_dir())
 }
 
 #[cfg(test)]

@@ -215,7 +215,7 @@ impl<'a> Builder<'a> {
                     proto.package = Some(package.clone());
                 }
                 ast::Item::Import(import) => {
-                    let path = String::from_utf8_lossy(&import.path.value).into_owned();
+                    let path = crate::source::file_name_from_bytes(&import.path.value);
                     match import.kind {
                         ast::ImportKind::Option => proto.option_dependency.push(path),
                         kind => {

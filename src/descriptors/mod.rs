@@ -23,35 +23,34 @@ pub fn set_order(
     imports_of: &dyn Fn(FileId) -> Vec<FileId>,
     include_imports: bool,
 ) -> Vec<FileId> {
-    struct Walk<'a> {
-        imports_of: &'a dyn Fn(FileId) -> Vec<FileId>,
-        wanted: Option<HashSet<FileId>>,
-        seen: HashSet<FileId>,
-        out: Vec<FileId>,
-    }
-    impl Walk<'_> {
-        fn visit(&mut self, file: FileId) {
-            if !self.seen.insert(file) {
-                return;
-            }
-            for dependency in (self.imports_of)(file) {
-                if self.wanted.as_ref().is_none_or(|w| w.contains(&dependency)) {
-                    self.visit(dependency);
+    let wanted: Option<HashSet<FileId>> =
+        (!include_imports).then(|| inputs.iter().copied().collect());
+    let mut seen = HashSet::default();
+    let mut out = Vec::new();
+    // Depth-first with an explicit stack (a file and its imports not yet
+    // walked), since import chains can be thousands of files long.
+    let mut stack: Vec<(FileId, std::vec::IntoIter<FileId>)> = Vec::new();
+    for &input in inputs {
+        if !seen.insert(input) {
+            continue;
+        }
+        stack.push((input, imports_of(input).into_iter()));
+        while let Some((file, imports)) = stack.last_mut() {
+            match imports.next() {
+                Some(dependency) => {
+                    let is_wanted = wanted.as_ref().is_none_or(|w| w.contains(&dependency));
+                    if is_wanted && seen.insert(dependency) {
+                        stack.push((dependency, imports_of(dependency).into_iter()));
+                    }
+                }
+                None => {
+                    out.push(*file);
+                    stack.pop();
                 }
             }
-            self.out.push(file);
         }
     }
-    let mut walk = Walk {
-        imports_of,
-        wanted: (!include_imports).then(|| inputs.iter().copied().collect()),
-        seen: HashSet::default(),
-        out: Vec::new(),
-    };
-    for &input in inputs {
-        walk.visit(input);
-    }
-    walk.out
+    out
 }
 
 /// What a descriptor set carries beyond the descriptors themselves.

@@ -551,15 +551,8 @@ fn insert(
     target.splice(at..at, text);
 }
 
-/// How files are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum WriteMode {
-    /// Always, as protoc does, so that every output's time is the run's
-    /// (make compares them).
-    Always,
-    /// Only when the content changed, as `--rust-out` does for cargo.
-    IfChanged,
-}
+/// How files are written: [`crate::compile::output::WriteMode`].
+pub use crate::compile::output::WriteMode;
 
 impl Generated {
     /// Every output's path, as protoc lists them for `--dependency_out`:
@@ -607,10 +600,11 @@ impl Generated {
         Ok(())
     }
 
-    /// Writes every location: a directory's files under it (parent
-    /// directories made), an archive as protoc's zip writer makes it (a
-    /// `.jar` with protoc's manifest). Call [`Generated::check`] first.
-    pub fn write(self, mode: WriteMode, report: &mut dyn FnMut(String)) -> Result<(), Failed> {
+    /// Every file to write, as (path, content): a directory's files under
+    /// it, an archive as protoc's zip writer makes it (a `.jar` with
+    /// protoc's manifest). Call [`Generated::check`] first.
+    pub fn into_outputs(self) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut outputs = Vec::new();
         for (location, mut contents) in self.locations {
             if !location.ends_with('/') {
                 if location.ends_with(".jar") {
@@ -621,44 +615,32 @@ impl Generated {
                             b"Manifest-Version: 1.0\nCreated-By: 1.6.0 (protoc)\n\n".to_vec()
                         });
                 }
-                let bytes = zip::archive(&contents.files);
-                write_one(Path::new(&location), &bytes, mode).map_err(|message| {
-                    report(format!("{location}: {message}\n"));
-                    Failed
-                })?;
+                outputs.push((PathBuf::from(location), zip::archive(&contents.files)));
                 continue;
             }
-            for (name, content) in &contents.files {
-                let path = PathBuf::from(format!("{location}{}", String::from_utf8_lossy(name)));
-                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                    if let Err(err) = std::fs::create_dir_all(parent) {
-                        report(format!(
-                            "{}: while trying to create directory {}: {}\n",
-                            String::from_utf8_lossy(name),
-                            parent.display(),
-                            crate::compile::source_tree::os_error_text(&err)
-                        ));
-                        return Err(Failed);
-                    }
-                }
-                write_one(&path, content, mode).map_err(|message| {
-                    report(format!("{}: {message}\n", path.display()));
-                    Failed
-                })?;
+            for (name, content) in contents.files {
+                let path = PathBuf::from(format!("{location}{}", String::from_utf8_lossy(&name)));
+                outputs.push((path, content));
             }
         }
-        Ok(())
+        outputs
     }
-}
 
-fn write_one(path: &Path, content: &[u8], mode: WriteMode) -> Result<(), String> {
-    let written = match mode {
-        WriteMode::Always => crate::compile::output::write_atomically(path, content),
-        WriteMode::IfChanged => {
-            crate::compile::output::write_bytes_if_changed(path, content).map(|_| ())
-        }
-    };
-    written.map_err(|err| crate::compile::source_tree::os_error_text(&err))
+    /// Writes every output, or none if one cannot be written (see
+    /// [`crate::compile::output`]). Call [`Generated::check`] first.
+    pub fn write(self, mode: WriteMode, report: &mut dyn FnMut(String)) -> Result<(), Failed> {
+        let outputs = self.into_outputs();
+        let borrowed: Vec<(PathBuf, &[u8])> = outputs
+            .iter()
+            .map(|(path, content)| (path.clone(), content.as_slice()))
+            .collect();
+        crate::compile::output::write_all(&borrowed, mode)
+            .map(|_| ())
+            .map_err(|error| {
+                report(format!("{error}\n"));
+                Failed
+            })
+    }
 }
 
 #[cfg(test)]

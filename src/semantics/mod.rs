@@ -241,61 +241,98 @@ fn import_statements(file: &ast::File) -> impl Iterator<Item = &ast::Import> {
     })
 }
 
+/// A file being built, waiting for its imports.
+struct Frame<'a> {
+    id: FileId,
+    input: &'a FileInput<'a>,
+    imports: Vec<&'a ast::Import>,
+    /// How many of `imports` are done.
+    next: usize,
+}
+
 impl<'a> Analyzer<'a> {
     fn name(&self, id: FileId) -> &'a str {
         self.sources.get(id).name()
     }
 
-    fn visit(&mut self, id: FileId) {
-        if self.state.contains_key(&id) {
-            return;
+    /// Builds `root` and everything it imports, imports first, in protoc's
+    /// order. Iterative, with the chain of files being built as an
+    /// explicit stack: an import chain as long as protoc takes (thousands
+    /// of files) must not overflow the thread's stack.
+    fn visit(&mut self, root: FileId) {
+        let mut frames: Vec<Frame<'a>> = Vec::new();
+        frames.extend(self.enter(root));
+        while let Some(frame) = frames.last_mut() {
+            let Some(&import) = frame.imports.get(frame.next) else {
+                if let Some(frame) = frames.pop() {
+                    self.stack.pop();
+                    self.build(frame.id, frame.input, frame.imports);
+                }
+                continue;
+            };
+            let (id, target) = (frame.id, frame.input.imports[frame.next]);
+            frame.next += 1;
+            match target {
+                None => self.report_missing(id, import),
+                Some(target) => match self.state.get(&target) {
+                    Some(State::Pending) => self.recursive_import(target),
+                    Some(_) => {}
+                    None => frames.extend(self.enter(target)),
+                },
+            }
         }
-        let Some(&input) = self.files.get(&id) else {
-            return;
-        };
+    }
+
+    /// Starts building `id`: its parse errors, and the frame that walks its
+    /// imports, unless it is built already or cannot be.
+    fn enter(&mut self, id: FileId) -> Option<Frame<'a>> {
+        if self.state.contains_key(&id) {
+            return None;
+        }
+        let input = *self.files.get(&id)?;
         self.diagnostics
             .extend(input.parse_diagnostics.iter().cloned());
         if input.parse_diagnostics.iter().any(Diagnostic::is_error) {
             self.state.insert(id, State::Failed);
             self.order.push(id);
-            return;
+            return None;
         }
         self.state.insert(id, State::Pending);
         self.stack.push(id);
-        let imports: Vec<&ast::Import> = import_statements(input.ast).collect();
-        for (import, target) in imports.iter().zip(&input.imports) {
-            match target {
-                None => {
-                    let name = String::from_utf8_lossy(&import.path.value).into_owned();
-                    if self.reported_missing.insert(name.clone()) {
-                        let diagnostic = Diagnostic::error(
-                            Code::ImportNotFound,
-                            id,
-                            import.path.span,
-                            format!("cannot find `{name}` in any include path"),
-                        )
-                        .protoc("File not found.")
-                        .protoc_path(name.clone());
-                        let mut diagnostic = diagnostic;
-                        diagnostic.protoc_offset = None;
-                        if let Some((help, closest)) = missing_builtin_help(&name) {
-                            diagnostic = diagnostic.help(help);
-                            if let Some(closest) = closest {
-                                diagnostic =
-                                    diagnostic.fix(import.path.span, format!("\"{closest}\""));
-                            }
-                        }
-                        self.diagnostics.push(diagnostic.label("imported here"));
-                    }
-                }
-                Some(target) => match self.state.get(target) {
-                    Some(State::Pending) => self.recursive_import(*target),
-                    Some(_) => {}
-                    None => self.visit(*target),
-                },
+        Some(Frame {
+            id,
+            input,
+            imports: import_statements(input.ast).collect(),
+            next: 0,
+        })
+    }
+
+    /// An import no include path has, reported once per name.
+    fn report_missing(&mut self, id: FileId, import: &ast::Import) {
+        let name = String::from_utf8_lossy(&import.path.value).into_owned();
+        if !self.reported_missing.insert(name.clone()) {
+            return;
+        }
+        let mut diagnostic = Diagnostic::error(
+            Code::ImportNotFound,
+            id,
+            import.path.span,
+            format!("cannot find `{name}` in any include path"),
+        )
+        .protoc("File not found.")
+        .protoc_path(name.clone());
+        diagnostic.protoc_offset = None;
+        if let Some((help, closest)) = missing_builtin_help(&name) {
+            diagnostic = diagnostic.help(help);
+            if let Some(closest) = closest {
+                diagnostic = diagnostic.fix(import.path.span, format!("\"{closest}\""));
             }
         }
-        self.stack.pop();
+        self.diagnostics.push(diagnostic.label("imported here"));
+    }
+
+    /// Builds one file once its imports are built.
+    fn build(&mut self, id: FileId, input: &'a FileInput<'a>, imports: Vec<&'a ast::Import>) {
         let errors_before = self.error_count();
         let errors_at = self.diagnostics.len();
         let visible = self.check_imports(id, &imports, &input.imports);

@@ -259,6 +259,28 @@ impl SourceMap {
     }
 }
 
+/// The first byte of the private-use block that stands for the bytes
+/// 0x80-0xFF of a name that is not UTF-8 (U+10FF80 is byte 0x80).
+pub const RAW_BYTE_BASE: u32 = 0x10FF00;
+
+/// A file name from an import statement's bytes. protoc takes any bytes;
+/// names are strings here, so a byte that is not part of valid UTF-8 is
+/// kept as a private-use character, one per byte, which `compile::source_tree::disk_path`
+/// turns back into that byte: the file is found on disk by its real name.
+pub fn file_name_from_bytes(bytes: &[u8]) -> String {
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return text.to_owned();
+    }
+    let mut name = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        name.push_str(chunk.valid());
+        for &byte in chunk.invalid() {
+            name.extend(char::from_u32(RAW_BYTE_BASE + u32::from(byte)));
+        }
+    }
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

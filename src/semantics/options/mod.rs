@@ -64,6 +64,12 @@ pub struct Destination {
 /// message share a name.
 pub type Interpreted = HashMap<(FileId, u32, Target), Vec<u8>>;
 
+/// The most parts an option name may have: each part but the last is a
+/// message nested in the one before, and protobuf parsers (protoc's, prost,
+/// the text format's) stop at 100 levels. It also bounds the recursion over
+/// option values.
+const MAX_OPTION_NAME_PARTS: usize = 100;
+
 pub struct Interpreter<'a> {
     sources: &'a SourceMap,
     model: TypeModel<'a>,
@@ -615,6 +621,30 @@ impl<'a> Interpreter<'a> {
         Failure::Diagnostic(Box::new(diagnostic))
     }
 
+    /// An option name that nests messages deeper than any protobuf parser
+    /// reads back. protoc accepts it, then aborts on its own output (a
+    /// failed `ParseFromString` check); this is the error it does not give.
+    fn option_name_too_deep(&self, option: &OptionDecl) -> Failure {
+        let parts = option.name.parts.len();
+        let message = format!(
+            "Option name has {parts} parts: values nested deeper than {MAX_OPTION_NAME_PARTS} \
+             messages cannot be parsed back by protobuf runtimes."
+        );
+        Failure::Diagnostic(Box::new(
+            Diagnostic::error(
+                Code::InvalidOptionValue,
+                self.file,
+                option.name.span,
+                format!("option name has {parts} parts, more levels of nesting than the {MAX_OPTION_NAME_PARTS} protobuf parsers read"),
+            )
+            .protoc(message)
+            .protoc_at(option.name.span.start)
+            .label("nested too deep")
+            .note("protobuf runtimes stop decoding at a depth of 100 messages, and so would every reader of this descriptor")
+            .help("flatten the option's message types"),
+        ))
+    }
+
     /// One option: its name is walked field by field (extensions resolved)
     /// from the element's options message, and its value stored at the
     /// end of that path in `tree`.
@@ -625,6 +655,9 @@ impl<'a> Interpreter<'a> {
         relative_to: &str,
         tree: &mut Dyn,
     ) -> Result<(), Failure> {
+        if option.name.parts.len() > MAX_OPTION_NAME_PARTS {
+            return Err(self.option_name_too_deep(option));
+        }
         let mut message_name = target.message().to_owned();
         let mut path: Vec<FieldInfo> = Vec::new();
         for (index, part) in option.name.parts.iter().enumerate() {

@@ -1,0 +1,120 @@
+//! Inputs at the edges of what a file system offers, taken as protoc takes
+//! them: an import whose name is not UTF-8, a FIFO named on the command
+//! line; and a build script's error, which `main` prints with `Debug`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_protoc-rs");
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("protoc-rs-odd-{}-{name}", std::process::id()));
+    let _ = fs::remove_dir_all(&dir);
+    fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs protoc-rs in `dir`, killed (and the test failed) after 20 s.
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("protoc-rs {args:?} did not finish in 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn an_import_whose_name_is_not_utf8_is_found() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = scratch("latin1");
+    // "dé.proto" in Latin-1: the byte 0xE9 alone is not UTF-8.
+    let name = std::ffi::OsStr::from_bytes(b"d\xe9.proto");
+    fs::write(dir.join(name), "syntax = \"proto3\";\nmessage D {}\n").unwrap();
+    let mut user = b"syntax = \"proto3\";\nimport \"d\xe9.proto\";\n".to_vec();
+    user.extend_from_slice(b"message U { D d = 1; }\n");
+    fs::write(dir.join("u.proto"), user).unwrap();
+    let output = run_in(
+        &dir,
+        &["compile", "--include_imports", "-o", "set.pb", "u.proto"],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_fifo_on_the_command_line_is_read_once() {
+    let dir = scratch("fifo");
+    let made = Command::new("mkfifo")
+        .arg(dir.join("f.proto"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // The writer blocks until protoc-rs opens the FIFO, then writes once.
+    let path = dir.join("f.proto");
+    let writer = std::thread::spawn(move || {
+        fs::write(path, "syntax = \"proto3\";\nmessage F {}\n").unwrap();
+    });
+    let output = run_in(&dir, &["compile", "-o", "set.pb", "f.proto"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    writer.join().unwrap();
+    assert!(fs::read(dir.join("set.pb"))
+        .unwrap()
+        .windows(1)
+        .any(|w| w == b"F"));
+    // A directory is not a file.
+    fs::create_dir(dir.join("d.proto")).unwrap();
+    let output = run_in(&dir, &["compile", "d.proto"]);
+    assert_eq!(output.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert!(text.contains("input file is a directory"), "{text}");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_build_script_error_debugs_as_one_line_of_text() {
+    let dir = scratch("build-error");
+    fs::write(
+        dir.join("bad.proto"),
+        "syntax = \"proto3\";\nmessage M { Nope n = 1; }\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    fs::create_dir(&out).unwrap();
+    let error = protoc_rs::prost::Config::new()
+        .out_dir(&out)
+        .compile_protos(&[dir.join("bad.proto")], &[&dir])
+        .unwrap_err();
+    // What `fn main() -> Result<(), Box<dyn Error>>` prints after `Error: `.
+    let debug = format!("{error:?}");
+    assert_eq!(debug.lines().count(), 1, "{debug}");
+    assert!(
+        debug.contains("protoc-rs could not compile the .proto files: ")
+            && debug.contains("bad.proto:2:13: \"Nope\" is not defined."),
+        "{debug}"
+    );
+    assert!(!debug.contains("\\\""), "not an escaped string: {debug}");
+    fs::remove_dir_all(&dir).unwrap();
+}
