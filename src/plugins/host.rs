@@ -473,6 +473,20 @@ fn apply(
     Ok(())
 }
 
+/// A plugin's encoded response taken as [`generate`] takes one, into an
+/// empty directory location: how many files it holds, or why it failed.
+/// For the fuzz target over plugin responses; protoc's checks against the
+/// request are left out, since there is none.
+#[doc(hidden)]
+pub fn apply_encoded_response(plugin: &str, bytes: &[u8]) -> Result<usize, String> {
+    let response = CodeGeneratorResponse::decode(bytes).map_err(|e| e.to_string())?;
+    let mut location = Location::default();
+    let mut messages = Vec::new();
+    let mut report = |message: String| messages.push(message);
+    apply_plugin(plugin, &response, &[], &mut location, &mut report)?;
+    Ok(location.files.len())
+}
+
 /// A new file: protoc's `Open`, closed.
 fn open(location: &mut Location, name: Vec<u8>, data: Vec<u8>, report: &mut dyn FnMut(String)) {
     match location.files.entry(name) {
