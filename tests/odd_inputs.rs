@@ -118,3 +118,21 @@ fn a_build_script_error_debugs_as_one_line_of_text() {
     assert!(!debug.contains("\\\""), "not an escaped string: {debug}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_plugin_request_with_names_protoc_never_sends_is_an_error_not_a_panic() {
+    // Found by the plugin_codec fuzz target: a server-streaming method
+    // named `Lt.s`, whose tonic stream type `Lt.sStream` is no identifier.
+    let request = fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/seeds/plugin_codec/method-name-with-dot.request.bin"),
+    )
+    .unwrap();
+    let response = protoc_rs::plugins::prost_rs::respond(&request);
+    let error = String::from_utf8_lossy(response.error.as_deref().unwrap_or_default()).into_owned();
+    assert!(
+        error.contains("`Lt.s` becomes `Lt.sSvc`, which is not a Rust identifier"),
+        "{error}"
+    );
+    assert!(response.file.is_empty());
+}

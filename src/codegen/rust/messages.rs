@@ -354,8 +354,18 @@ impl<'a> FileGenerator<'a> {
                 names.push((
                     to_snake(method.name()),
                     method.name().to_owned(),
-                    method_path,
+                    method_path.clone(),
                 ));
+                // tonic names a method's server types after its proto name
+                // as written; a descriptor that protoc did not check (a
+                // plugin request, `compile_fds`) may hold any text there.
+                for suffix in ["Svc", "Stream"] {
+                    names.push((
+                        format!("{}{suffix}", method.name()),
+                        method.name().to_owned(),
+                        method_path.clone(),
+                    ));
+                }
             }
         }
         let mut reported: HashSet<Vec<i32>> = HashSet::default();
