@@ -19,6 +19,13 @@ pub struct MessageGraph<'a> {
     /// The numbers of each message's delimited message fields (editions'
     /// groups), which prost-build's rules treat as groups.
     delimited: HashMap<String, HashSet<i32>>,
+    /// Each message's strongly connected component of `edges`: a message
+    /// reaches the type of one of its singular message fields back
+    /// exactly when the two share a component.
+    component: HashMap<String, usize>,
+    /// Whether each message can derive `Copy`, and `Eq`.
+    copy: HashMap<String, bool>,
+    eq: HashMap<String, bool>,
 }
 
 impl<'a> MessageGraph<'a> {
@@ -27,6 +34,9 @@ impl<'a> MessageGraph<'a> {
             messages: HashMap::default(),
             edges: HashMap::default(),
             delimited: HashMap::default(),
+            component: HashMap::default(),
+            copy: HashMap::default(),
+            eq: HashMap::default(),
         };
         for file in files {
             let package = match file.package.as_deref() {
@@ -39,7 +49,76 @@ impl<'a> MessageGraph<'a> {
                 graph.add(edition, scope, &package, message);
             }
         }
+        graph.derives();
         graph
+    }
+
+    /// The components (Tarjan's algorithm, with an explicit stack: a chain
+    /// of messages can be as long as the input), then `Copy` and `Eq` for
+    /// every message, each component after those it points to, which
+    /// Tarjan's algorithm finishes first. Linear in the graph: asking
+    /// reachability per field made long chains cost cubic time.
+    fn derives(&mut self) {
+        let names: Vec<&str> = self.edges.keys().map(String::as_str).collect();
+        let index_of: HashMap<&str, usize> =
+            names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+        let targets: Vec<Vec<usize>> = names
+            .iter()
+            .map(|name| {
+                self.edges[*name]
+                    .iter()
+                    .filter_map(|t| index_of.get(t.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let components = strongly_connected(&targets);
+        let mut component = vec![0; names.len()];
+        for (c, members) in components.iter().enumerate() {
+            for &m in members {
+                component[m] = c;
+            }
+        }
+        let mut copy: HashMap<String, bool> = HashMap::default();
+        let mut eq: HashMap<String, bool> = HashMap::default();
+        for members in &components {
+            for &m in members {
+                let name = names[m];
+                let Some(message) = self.messages.get(name) else {
+                    continue;
+                };
+                let field_ok = |field: &FieldDescriptorProto, derives: &HashMap<String, bool>| {
+                    let same_component = index_of
+                        .get(field.type_name())
+                        .is_some_and(|&t| component[t] == component[m]);
+                    !same_component && derives.get(field.type_name()).copied().unwrap_or(false)
+                };
+                let can_copy = message.field.iter().all(|field| {
+                    field.label() != Label::Repeated
+                        && match self.field_type(name, field) {
+                            Type::Message => field_ok(field, &copy),
+                            Type::String | Type::Bytes | Type::Group => false,
+                            _ => true,
+                        }
+                });
+                let can_eq = message
+                    .field
+                    .iter()
+                    .all(|field| match self.field_type(name, field) {
+                        Type::Message => field.label() != Label::Repeated && field_ok(field, &eq),
+                        Type::Float | Type::Double | Type::Group => false,
+                        _ => true,
+                    });
+                copy.insert(name.to_owned(), can_copy);
+                eq.insert(name.to_owned(), can_eq);
+            }
+        }
+        self.component = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| ((*n).to_owned(), component[i]))
+            .collect();
+        self.copy = copy;
+        self.eq = eq;
     }
 
     fn add(
@@ -94,15 +173,15 @@ impl<'a> MessageGraph<'a> {
         }
     }
 
-    pub fn message(&self, name: &str) -> Option<&'a DescriptorProto> {
-        self.messages.get(name).copied()
-    }
-
     /// Whether `inner` is reachable from `outer` through singular message
-    /// fields (a message reaches itself).
+    /// fields (a message reaches itself). Only groups need the walk: for a
+    /// field with an edge to its type, sharing a component is the answer.
     pub fn is_nested(&self, outer: &str, inner: &str) -> bool {
         if !self.edges.contains_key(outer) || !self.edges.contains_key(inner) {
             return false;
+        }
+        if self.component.get(outer) == self.component.get(inner) {
+            return true;
         }
         let mut seen = HashSet::default();
         let mut stack = vec![outer];
@@ -127,16 +206,20 @@ impl<'a> MessageGraph<'a> {
     /// prost-build's boxing rule for a field of `message`.
     pub fn should_box(&self, message: &str, field: &FieldDescriptorProto) -> bool {
         field.label() != Label::Repeated
-            && matches!(self.field_type(message, field), Type::Message | Type::Group)
-            && self.is_nested(field.type_name(), message)
+            && match self.field_type(message, field) {
+                // The field is an edge: a way back is a shared component.
+                Type::Message => self.shares_component(field.type_name(), message),
+                Type::Group => self.is_nested(field.type_name(), message),
+                _ => false,
+            }
+    }
+
+    fn shares_component(&self, a: &str, b: &str) -> bool {
+        matches!((self.component.get(a), self.component.get(b)), (Some(x), Some(y)) if x == y)
     }
 
     pub fn can_message_derive_copy(&self, message: &str) -> bool {
-        self.message(message).is_some_and(|m| {
-            m.field
-                .iter()
-                .all(|field| self.can_field_derive_copy(message, field))
-        })
+        self.copy.get(message).copied().unwrap_or(false)
     }
 
     pub fn can_field_derive_copy(&self, message: &str, field: &FieldDescriptorProto) -> bool {
@@ -145,7 +228,7 @@ impl<'a> MessageGraph<'a> {
         }
         match self.field_type(message, field) {
             Type::Message => {
-                !self.is_nested(field.type_name(), message)
+                !self.shares_component(field.type_name(), message)
                     && self.can_message_derive_copy(field.type_name())
             }
             Type::String | Type::Bytes | Type::Group => false,
@@ -154,22 +237,77 @@ impl<'a> MessageGraph<'a> {
     }
 
     pub fn can_message_derive_eq(&self, message: &str) -> bool {
-        self.message(message).is_some_and(|m| {
-            m.field
-                .iter()
-                .all(|field| self.can_field_derive_eq(message, field))
-        })
+        self.eq.get(message).copied().unwrap_or(false)
     }
 
     pub fn can_field_derive_eq(&self, message: &str, field: &FieldDescriptorProto) -> bool {
         match self.field_type(message, field) {
             Type::Message => {
                 field.label() != Label::Repeated
-                    && !self.is_nested(field.type_name(), message)
+                    && !self.shares_component(field.type_name(), message)
                     && self.can_message_derive_eq(field.type_name())
             }
             Type::Float | Type::Double | Type::Group => false,
             _ => true,
         }
     }
+}
+
+/// The strongly connected components of a graph given as each node's
+/// targets, in the order Tarjan's algorithm completes them: a component
+/// comes after every component it points to. Iterative.
+fn strongly_connected(targets: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    const UNSEEN: usize = usize::MAX;
+    let n = targets.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut components = Vec::new();
+    let mut next_index = 0;
+    // (node, how many of its targets are done)
+    let mut frames: Vec<(usize, usize)> = Vec::new();
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        frames.push((root, 0));
+        index[root] = next_index;
+        low[root] = next_index;
+        next_index += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (node, ref mut done)) = frames.last_mut() {
+            if let Some(&target) = targets[node].get(*done) {
+                *done += 1;
+                if index[target] == UNSEEN {
+                    index[target] = next_index;
+                    low[target] = next_index;
+                    next_index += 1;
+                    stack.push(target);
+                    on_stack[target] = true;
+                    frames.push((target, 0));
+                } else if on_stack[target] {
+                    low[node] = low[node].min(index[target]);
+                }
+                continue;
+            }
+            frames.pop();
+            if let Some(&(parent, _)) = frames.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                let mut component = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                components.push(component);
+            }
+        }
+    }
+    components
 }
