@@ -234,3 +234,31 @@ fn deep_text_and_binary_messages_for_encode_and_decode_are_errors() {
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_long_chain_of_messages_holding_messages_generates_rust() {
+    // Each message holds the next: the derive checks follow the chain,
+    // which used to recurse once per link.
+    let dir = scratch("message-chain");
+    let n = 5_000;
+    let mut text = String::from("syntax = \"proto3\";\npackage chain;\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "message M{i} {{ M{} next = 1; int32 v = 2; }}\n",
+            i + 1
+        ));
+    }
+    text.push_str(&format!("message M{n} {{ int32 v = 1; }}\n"));
+    fs::write(dir.join("chain.proto"), text).unwrap();
+    let output = run_in(&dir, &["compile", "--rust-out", "rust", "chain.proto"], b"");
+    answered(&output, 0, "");
+    let rust = fs::read_to_string(dir.join("rust/chain.rs")).unwrap();
+    // No cycle: nothing is boxed, and every message derives Copy.
+    assert!(!rust.contains("Box<"));
+    assert_eq!(
+        rust.matches("#[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]")
+            .count(),
+        n + 1
+    );
+    fs::remove_dir_all(&dir).unwrap();
+}
