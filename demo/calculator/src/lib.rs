@@ -15,6 +15,8 @@ use tonic::{Request, Response, Status, Streaming};
 
 mod calls;
 pub mod client;
+#[doc(hidden)]
+pub mod harness;
 mod transport;
 
 use calls::RequestEnd;

@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use calculator::proto::demo_client::DemoClient;
 use calculator::proto::{work::Operation, City, Delta, Number, Work};
-use common::ServerProcess;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::StreamExt;
@@ -53,7 +52,7 @@ async fn open_guess_stream(
 /// served; once descriptors free up, new connections are accepted again.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn accept_errors_back_off_and_open_connections_keep_being_served() {
-    let server = ServerProcess::start(&[], None, Some(64));
+    let server = common::start_server(&[], None, Some(64));
     let mut established = connect(server.url()).await;
     assert_eq!(
         established
@@ -118,7 +117,7 @@ async fn accept_errors_back_off_and_open_connections_keep_being_served() {
 /// says for what, then ends the streams with UNAVAILABLE and exits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_ends_streams_still_open_after_the_grace_period() {
-    let mut server = ServerProcess::start(&["--shutdown-grace", "1"], None, None);
+    let mut server = common::start_server(&["--shutdown-grace", "1"], None, None);
     let mut streams = Vec::new();
     for _ in 0..5 {
         let mut client = connect(server.url()).await;
@@ -128,7 +127,7 @@ async fn sigterm_ends_streams_still_open_after_the_grace_period() {
     }
 
     let signalled = Instant::now();
-    server.signal(libc::SIGTERM);
+    assert!(server.signal(libc::SIGTERM));
     let status = tokio::task::block_in_place(|| server.wait_exit(Duration::from_secs(6)));
     let Some(status) = status else {
         panic!(
@@ -163,11 +162,11 @@ async fn sigterm_ends_streams_still_open_after_the_grace_period() {
 /// A second signal during the grace period stops the server at once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_signal_stops_at_once() {
-    let mut server = ServerProcess::start(&["--shutdown-grace", "60"], None, None);
+    let mut server = common::start_server(&["--shutdown-grace", "60"], None, None);
     let mut client = connect(server.url()).await;
     let _stream = open_guess_stream(&mut client).await;
 
-    server.signal(libc::SIGTERM);
+    assert!(server.signal(libc::SIGTERM));
     assert!(
         server
             .wait_for_log(&["shutting down"], Duration::from_secs(5))
@@ -180,7 +179,7 @@ async fn a_second_signal_stops_at_once() {
         server.wait_exit(Duration::ZERO).is_none(),
         "the stream is open and the grace period is 60 s: the server must still run"
     );
-    server.signal(libc::SIGINT);
+    assert!(server.signal(libc::SIGINT));
     let status = tokio::task::block_in_place(|| server.wait_exit(Duration::from_secs(3)));
     assert!(
         status.is_some(),
@@ -193,14 +192,14 @@ async fn a_second_signal_stops_at_once() {
 /// server exits as soon as the last one has.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn streams_ending_within_the_grace_period_finish_normally() {
-    let mut server = ServerProcess::start(&["--shutdown-grace", "30"], None, None);
+    let mut server = common::start_server(&["--shutdown-grace", "30"], None, None);
     let mut client = connect(server.url()).await;
     let (deltas, receive) = mpsc::channel(4);
     deltas.send(Delta { val: 20 }).await.unwrap();
     let call = tokio::spawn(async move { client.accumulate(ReceiverStream::new(receive)).await });
     tokio::time::sleep(Duration::from_millis(200)).await;
 
-    server.signal(libc::SIGTERM);
+    assert!(server.signal(libc::SIGTERM));
     assert!(server
         .wait_for_log(&["shutting down"], Duration::from_secs(5))
         .is_some());
@@ -227,7 +226,7 @@ fn accumulate_lines(log: &str) -> Vec<&str> {
 /// CANCEL) is logged as a cancellation, not as a completed sum.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancelled_accumulate_is_logged_as_cancelled() {
-    let mut server = ServerProcess::start(&[], Some("calculator=debug"), None);
+    let mut server = common::start_server(&[], Some("calculator=debug"), None);
     let mut client = connect(server.url()).await;
     let (deltas, receive) = mpsc::channel(16);
     for _ in 0..7 {
@@ -242,7 +241,7 @@ async fn a_cancelled_accumulate_is_logged_as_cancelled() {
     assert_eq!(status.code(), Code::Cancelled, "{status:?}");
 
     let cancelled = server.wait_for_log(&["accumulate", "cancelled"], Duration::from_secs(5));
-    server.signal(libc::SIGTERM);
+    assert!(server.signal(libc::SIGTERM));
     let log = server.log_after_exit();
     assert!(cancelled.is_some(), "no cancellation logged:\n{log}");
     let lines = accumulate_lines(&log);
@@ -257,7 +256,7 @@ async fn a_cancelled_accumulate_is_logged_as_cancelled() {
 /// is logged as a cancellation too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_timed_out_accumulate_is_logged_as_cancelled() {
-    let mut server = ServerProcess::start(&[], Some("calculator=debug"), None);
+    let mut server = common::start_server(&[], Some("calculator=debug"), None);
     let mut client = connect(server.url()).await;
     let (deltas, receive) = mpsc::channel(16);
     for _ in 0..7 {
@@ -272,7 +271,7 @@ async fn a_timed_out_accumulate_is_logged_as_cancelled() {
     );
 
     let cancelled = server.wait_for_log(&["accumulate", "cancelled"], Duration::from_secs(5));
-    server.signal(libc::SIGTERM);
+    assert!(server.signal(libc::SIGTERM));
     let log = server.log_after_exit();
     assert!(cancelled.is_some(), "no cancellation logged:\n{log}");
     assert!(
@@ -289,7 +288,7 @@ async fn a_timed_out_accumulate_is_logged_as_cancelled() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn per_call_logs_are_debug() {
     for (rust_log, per_call_lines_expected) in [(None, false), (Some("calculator=debug"), true)] {
-        let mut server = ServerProcess::start(&[], rust_log, None);
+        let mut server = common::start_server(&[], rust_log, None);
         let mut client = connect(server.url()).await;
         client.calculate(MULTIPLY_6_BY_7).await.unwrap();
         let mut subjects = client
@@ -304,7 +303,7 @@ async fn per_call_logs_are_debug() {
             .accumulate(tokio_stream::iter([Delta { val: 1 }]))
             .await
             .unwrap();
-        server.signal(libc::SIGTERM);
+        assert!(server.signal(libc::SIGTERM));
         let log = server.log_after_exit();
         for call in ["calculate", "get_subjects", "accumulate"] {
             let logged = log.lines().any(|line| line.contains(call));

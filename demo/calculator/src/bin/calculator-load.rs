@@ -5,22 +5,19 @@
 //! open descriptors from /proc, set its descriptor limit and signal it.
 //! Linux only. `scripts/calculator-load.sh` builds and runs it in release.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use calculator::harness::{OnePerFrame, ServerProcess};
 use calculator::proto::demo_client::DemoClient;
 use calculator::proto::{work::Operation, Delta, Number, Work};
 use clap::{Parser, ValueEnum};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::sync::{mpsc, watch};
 use tokio_stream::wrappers::ReceiverStream;
-use tokio_stream::{Stream, StreamExt};
+use tokio_stream::StreamExt;
 use tonic::transport::Channel;
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -101,7 +98,7 @@ async fn main() -> std::process::ExitCode {
 /// Unary Calculate calls from `clients` clients, one connection each, each
 /// calling in a loop for `duration`.
 async fn unary(server_bin: &Path, clients: usize, duration: Duration) -> Result<(), Error> {
-    let server = ServerProcess::start(server_bin, &[], None)?;
+    let server = start(server_bin, &[], None)?;
     let mut connections = Vec::with_capacity(clients);
     for _ in 0..clients {
         connections.push(connect(&server).await?);
@@ -161,7 +158,7 @@ async fn client_stream(server_bin: &Path) -> Result<(), Error> {
     const COUNT: i32 = 1_000_000;
     let expected: i32 = (0..COUNT).map(|i| i % 3).sum();
     for one_per_frame in [false, true] {
-        let server = ServerProcess::start(server_bin, &[], None)?;
+        let server = start(server_bin, &[], None)?;
         let mut client = connect(&server).await?;
         let deltas = (0..COUNT).map(|i| Delta { val: i % 3 });
         let started = Instant::now();
@@ -196,7 +193,7 @@ async fn client_stream(server_bin: &Path) -> Result<(), Error> {
 /// then sends another, gets its answer and half-closes.
 async fn bidi(server_bin: &Path, connections: usize, per_connection: usize) -> Result<(), Error> {
     let total = connections * per_connection;
-    let server = ServerProcess::start(server_bin, &[], None)?;
+    let server = start(server_bin, &[], None)?;
     let baseline_rss = server.rss();
     let started = Instant::now();
     let answered = Arc::new(AtomicUsize::new(0));
@@ -277,7 +274,7 @@ async fn bidi(server_bin: &Path, connections: usize, per_connection: usize) -> R
 async fn idle_connections(server_bin: &Path, sockets: usize) -> Result<(), Error> {
     const PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
     const EMPTY_SETTINGS: &[u8] = &[0, 0, 0, 4, 0, 0, 0, 0, 0];
-    let server = ServerProcess::start(
+    let server = start(
         server_bin,
         &[
             "--handshake-timeout",
@@ -359,7 +356,7 @@ async fn idle_connections(server_bin: &Path, sockets: usize) -> Result<(), Error
 /// 300 idle connections against a server limited to 256 descriptors: CPU
 /// while accept fails, an open connection's calls, then recovery.
 async fn descriptors_exhausted(server_bin: &Path) -> Result<(), Error> {
-    let server = ServerProcess::start(server_bin, &["--handshake-timeout", "60"], Some(256))?;
+    let server = start(server_bin, &["--handshake-timeout", "60"], Some(256))?;
     let mut established = connect(&server).await?;
     let mut idle = Vec::with_capacity(300);
     for _ in 0..300 {
@@ -409,10 +406,10 @@ async fn descriptors_exhausted(server_bin: &Path) -> Result<(), Error> {
 /// SIGTERM with 50 streams open and a 2 s grace period; then SIGTERM and
 /// SIGINT half a second apart with a 60 s one.
 async fn shutdown(server_bin: &Path) -> Result<(), Error> {
-    let mut server = ServerProcess::start(server_bin, &["--shutdown-grace", "2"], None)?;
+    let mut server = start(server_bin, &["--shutdown-grace", "2"], None)?;
     let streams = open_guess_streams(&server, 5, 10).await?;
     let signalled = Instant::now();
-    server.signal(libc::SIGTERM);
+    let _ = server.signal(libc::SIGTERM);
     let exited = server.wait_exit(Duration::from_secs(10)).ok_or("no exit")?;
     let exit_time = signalled.elapsed();
     let mut unavailable = 0;
@@ -428,12 +425,12 @@ async fn shutdown(server_bin: &Path) -> Result<(), Error> {
         exit_time.as_secs_f64()
     );
 
-    let mut server = ServerProcess::start(server_bin, &["--shutdown-grace", "60"], None)?;
+    let mut server = start(server_bin, &["--shutdown-grace", "60"], None)?;
     let _streams = open_guess_streams(&server, 5, 10).await?;
-    server.signal(libc::SIGTERM);
+    let _ = server.signal(libc::SIGTERM);
     tokio::time::sleep(Duration::from_millis(500)).await;
     let signalled = Instant::now();
-    server.signal(libc::SIGINT);
+    let _ = server.signal(libc::SIGINT);
     let exited = server.wait_exit(Duration::from_secs(10)).ok_or("no exit")?;
     println!(
         "shutdown: SIGTERM, then SIGINT 0.5 s later, 50 streams open, --shutdown-grace 60: exited ({exited}) {:.2} s after the second signal",
@@ -489,176 +486,8 @@ fn megabytes(kilobytes: u64) -> String {
     format!("{:.1} MB", kilobytes as f64 / 1024.0)
 }
 
-/// `calculator serve` on an ephemeral port of 127.0.0.1, killed when
-/// dropped.
-struct ServerProcess {
-    child: Child,
-    addr: String,
-    log: Arc<Mutex<String>>,
-}
-
-impl ServerProcess {
-    fn start(bin: &Path, args: &[&str], fd_limit: Option<u64>) -> Result<ServerProcess, Error> {
-        let mut command = Command::new(bin);
-        command
-            .args(["serve", "--addr", "127.0.0.1:0"])
-            .args(args)
-            .env("RUST_LOG", "info")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
-        if let Some(limit) = fd_limit {
-            use std::os::unix::process::CommandExt;
-            let rlimit = libc::rlimit {
-                rlim_cur: limit as libc::rlim_t,
-                rlim_max: limit as libc::rlim_t,
-            };
-            // SAFETY: setrlimit(2) is async-signal-safe and touches no
-            // memory shared with the parent.
-            unsafe {
-                command.pre_exec(move || {
-                    if libc::setrlimit(libc::RLIMIT_NOFILE, &rlimit) != 0 {
-                        return Err(std::io::Error::last_os_error());
-                    }
-                    Ok(())
-                });
-            }
-        }
-        let mut child = command
-            .spawn()
-            .map_err(|error| format!("cannot run {}: {error}", bin.display()))?;
-        let stderr = child.stderr.take().ok_or("stderr is not piped")?;
-        let log = Arc::new(Mutex::new(String::new()));
-        let (addr_sender, addr_receiver) = std::sync::mpsc::channel::<String>();
-        {
-            let log = Arc::clone(&log);
-            std::thread::spawn(move || {
-                for line in BufReader::new(stderr).lines() {
-                    let Ok(line) = line else { break };
-                    if let Some(addr) = line
-                        .split_whitespace()
-                        .find_map(|word| word.strip_prefix("local="))
-                    {
-                        let _ = addr_sender.send(addr.to_owned());
-                    }
-                    if let Ok(mut log) = log.lock() {
-                        log.push_str(&line);
-                        log.push('\n');
-                    }
-                }
-            });
-        }
-        let addr = match addr_receiver.recv_timeout(Duration::from_secs(10)) {
-            Ok(addr) => addr,
-            Err(_) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err("the server printed no address in 10 s".into());
-            }
-        };
-        Ok(ServerProcess { child, addr, log })
-    }
-
-    fn pid(&self) -> i32 {
-        self.child.id() as i32
-    }
-
-    fn log(&self) -> String {
-        self.log.lock().map(|log| log.clone()).unwrap_or_default()
-    }
-
-    fn signal(&self, signal: i32) {
-        // SAFETY: kill(2) with our own child's pid.
-        unsafe {
-            libc::kill(self.pid(), signal);
-        }
-    }
-
-    fn wait_exit(&mut self, timeout: Duration) -> Option<std::process::ExitStatus> {
-        let deadline = Instant::now() + timeout;
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Some(status);
-            }
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        None
-    }
-
-    /// User plus system CPU time, from /proc/PID/stat.
-    fn cpu_time(&self) -> Duration {
-        let stat =
-            std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap_or_default();
-        let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
-        let fields: Vec<&str> = after_name.split_whitespace().collect();
-        // utime and stime: fields 14 and 15, counting the pid as 1.
-        let ticks: u64 = [11, 12]
-            .iter()
-            .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
-            .sum();
-        // SAFETY: sysconf has no preconditions.
-        let ticks_per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
-        Duration::from_micros(ticks * 1_000_000 / ticks_per_second)
-    }
-
-    /// A /proc/PID/status field in kB.
-    fn status_kb(&self, field: &str) -> u64 {
-        std::fs::read_to_string(format!("/proc/{}/status", self.pid()))
-            .unwrap_or_default()
-            .lines()
-            .find_map(|line| line.strip_prefix(field))
-            .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
-            .unwrap_or(0)
-    }
-
-    fn rss(&self) -> u64 {
-        self.status_kb("VmRSS:")
-    }
-
-    fn peak_rss(&self) -> u64 {
-        self.status_kb("VmHWM:")
-    }
-
-    fn open_fds(&self) -> usize {
-        std::fs::read_dir(format!("/proc/{}/fd", self.pid()))
-            .map(|entries| entries.count())
-            .unwrap_or(0)
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Yields each item after a `Pending`, so that tonic sends every message
-/// in a DATA frame of its own, as clients streaming live data do.
-struct OnePerFrame<I> {
-    items: I,
-    ready: bool,
-}
-
-impl<I> OnePerFrame<I> {
-    fn new(items: I) -> OnePerFrame<I> {
-        OnePerFrame {
-            items,
-            ready: false,
-        }
-    }
-}
-
-impl<I: Iterator + Unpin> Stream for OnePerFrame<I> {
-    type Item = I::Item;
-
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<I::Item>> {
-        if !self.ready {
-            self.ready = true;
-            cx.waker().wake_by_ref();
-            return Poll::Pending;
-        }
-        self.ready = false;
-        Poll::Ready(self.items.next())
-    }
+/// `calculator serve` with `args`, logging at INFO (the scenarios read
+/// its log).
+fn start(bin: &Path, args: &[&str], fd_limit: Option<u64>) -> Result<ServerProcess, Error> {
+    Ok(ServerProcess::start(bin, args, Some("info"), fd_limit)?)
 }
