@@ -2,51 +2,28 @@
 //! them: an import whose name is not UTF-8, a FIFO named on the command
 //! line; and a build script's error, which `main` prints with `Debug`.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{Command, Output};
 
-const BIN: &str = env!("CARGO_BIN_EXE_protoc-rs");
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("protoc-rs-odd-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-/// Runs protoc-rs in `dir`, killed (and the test failed) after 20 s.
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("protoc-rs {args:?} did not finish in 20 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+/// protoc-rs in `dir`, with nothing on its input.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    common::run_protoc_rs(dir, args, b"")
 }
 
 #[test]
 fn an_import_whose_name_is_not_utf8_is_found() {
     use std::os::unix::ffi::OsStrExt;
-    let dir = scratch("latin1");
+    let dir = common::scratch("latin1");
     // "dé.proto" in Latin-1: the byte 0xE9 alone is not UTF-8.
     let name = std::ffi::OsStr::from_bytes(b"d\xe9.proto");
     fs::write(dir.join(name), "syntax = \"proto3\";\nmessage D {}\n").unwrap();
     let mut user = b"syntax = \"proto3\";\nimport \"d\xe9.proto\";\n".to_vec();
     user.extend_from_slice(b"message U { D d = 1; }\n");
     fs::write(dir.join("u.proto"), user).unwrap();
-    let output = run_in(
+    let output = run(
         &dir,
         &["compile", "--include_imports", "-o", "set.pb", "u.proto"],
     );
@@ -61,7 +38,7 @@ fn an_import_whose_name_is_not_utf8_is_found() {
 
 #[test]
 fn a_fifo_on_the_command_line_is_read_once() {
-    let dir = scratch("fifo");
+    let dir = common::scratch("fifo");
     let made = Command::new("mkfifo")
         .arg(dir.join("f.proto"))
         .status()
@@ -72,7 +49,7 @@ fn a_fifo_on_the_command_line_is_read_once() {
     let writer = std::thread::spawn(move || {
         fs::write(path, "syntax = \"proto3\";\nmessage F {}\n").unwrap();
     });
-    let output = run_in(&dir, &["compile", "-o", "set.pb", "f.proto"]);
+    let output = run(&dir, &["compile", "-o", "set.pb", "f.proto"]);
     assert_eq!(
         output.status.code(),
         Some(0),
@@ -86,7 +63,7 @@ fn a_fifo_on_the_command_line_is_read_once() {
         .any(|w| w == b"F"));
     // A directory is not a file.
     fs::create_dir(dir.join("d.proto")).unwrap();
-    let output = run_in(&dir, &["compile", "d.proto"]);
+    let output = run(&dir, &["compile", "d.proto"]);
     assert_eq!(output.status.code(), Some(1));
     let text = String::from_utf8_lossy(&output.stderr);
     assert!(text.contains("input file is a directory"), "{text}");
@@ -95,7 +72,7 @@ fn a_fifo_on_the_command_line_is_read_once() {
 
 #[test]
 fn a_build_script_error_debugs_as_one_line_of_text() {
-    let dir = scratch("build-error");
+    let dir = common::scratch("build-error");
     fs::write(
         dir.join("bad.proto"),
         "syntax = \"proto3\";\nmessage M { Nope n = 1; }\n",

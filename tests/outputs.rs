@@ -11,19 +11,8 @@ mod common;
 
 use std::fs;
 use std::os::unix::fs::FileTypeExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
-
-const BIN: &str = env!("CARGO_BIN_EXE_protoc-rs");
-
-/// A fresh directory under the system's temporary directory.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("protoc-rs-outputs-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use std::path::Path;
+use std::process::{Command, Output};
 
 /// A small valid proto in `dir`; its name.
 fn proto(dir: &Path) -> &'static str {
@@ -35,24 +24,9 @@ fn proto(dir: &Path) -> &'static str {
     "a.proto"
 }
 
-/// Runs protoc-rs in `dir`, killed (and the test failed) after 20 s.
-fn run_in(dir: &Path, args: &[&str]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("protoc-rs {args:?} did not finish in 20 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+/// protoc-rs in `dir`, with nothing on its input.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    common::run_protoc_rs(dir, args, b"")
 }
 
 fn stderr(output: &Output) -> String {
@@ -91,7 +65,7 @@ fn a_device_is_written_in_place_never_replaced_or_read() {
     if !privileged("mknod") {
         return;
     }
-    let dir = scratch("devices");
+    let dir = common::scratch("devices");
     let name = proto(&dir);
     // Private copies of /dev/null (1,3) and /dev/full (1,7).
     for (node, minor) in [("null", "3"), ("full", "7")] {
@@ -101,14 +75,14 @@ fn a_device_is_written_in_place_never_replaced_or_read() {
             .unwrap();
         assert!(made.success(), "mknod {node}");
     }
-    let output = run_in(&dir, &["compile", "-o", "null", name]);
+    let output = run(&dir, &["compile", "-o", "null", name]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert!(fs::symlink_metadata(dir.join("null"))
         .unwrap()
         .file_type()
         .is_char_device());
     // An endless device is not read; writing to it fails as protoc fails.
-    let output = run_in(&dir, &["compile", "-o", "full", name]);
+    let output = run(&dir, &["compile", "-o", "full", name]);
     assert_eq!(output.status.code(), Some(1));
     assert!(
         stderr(&output).contains("full: No space left on device"),
@@ -129,7 +103,7 @@ fn a_device_is_written_in_place_never_replaced_or_read() {
 
 #[test]
 fn a_symlink_is_followed_and_stays_a_symlink() {
-    let dir = scratch("symlinks");
+    let dir = common::scratch("symlinks");
     let name = proto(&dir);
     fs::create_dir(dir.join("real")).unwrap();
     fs::write(dir.join("real/set.pb"), b"old").unwrap();
@@ -137,14 +111,14 @@ fn a_symlink_is_followed_and_stays_a_symlink() {
     // A dangling link: its target is created.
     std::os::unix::fs::symlink("real/new.pb", dir.join("dangling.pb")).unwrap();
     for link in ["link.pb", "dangling.pb"] {
-        let output = run_in(&dir, &["compile", "-o", link, name]);
+        let output = run(&dir, &["compile", "-o", link, name]);
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
         assert!(fs::symlink_metadata(dir.join(link))
             .unwrap()
             .file_type()
             .is_symlink());
     }
-    let expected = run_in(&dir, &["compile", "-o", "plain.pb", name]);
+    let expected = run(&dir, &["compile", "-o", "plain.pb", name]);
     assert_eq!(expected.status.code(), Some(0));
     let plain = fs::read(dir.join("plain.pb")).unwrap();
     assert_eq!(fs::read(dir.join("real/set.pb")).unwrap(), plain);
@@ -154,21 +128,21 @@ fn a_symlink_is_followed_and_stays_a_symlink() {
 
 #[test]
 fn a_fifo_and_stdout_are_written_not_read() {
-    let dir = scratch("fifo");
+    let dir = common::scratch("fifo");
     let name = proto(&dir);
     let made = Command::new("mkfifo")
         .arg(dir.join("pipe"))
         .status()
         .unwrap();
     assert!(made.success());
-    let expected = run_in(&dir, &["compile", "-o", "plain.pb", name]);
+    let expected = run(&dir, &["compile", "-o", "plain.pb", name]);
     assert_eq!(expected.status.code(), Some(0));
     let plain = fs::read(dir.join("plain.pb")).unwrap();
     // The reader opens the FIFO once protoc-rs runs; `open` for writing
     // waits for it, as protoc's does.
     let pipe = dir.join("pipe");
     let reader = std::thread::spawn(move || fs::read(pipe).unwrap());
-    let output = run_in(&dir, &["compile", "-o", "pipe", name]);
+    let output = run(&dir, &["compile", "-o", "pipe", name]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(reader.join().unwrap(), plain);
     assert!(fs::symlink_metadata(dir.join("pipe"))
@@ -177,7 +151,7 @@ fn a_fifo_and_stdout_are_written_not_read() {
         .is_fifo());
     // Standard output through the kernel's links, a pipe here.
     for stdout in ["/dev/stdout", "/proc/self/fd/1"] {
-        let output = run_in(&dir, &["compile", "-o", stdout, name]);
+        let output = run(&dir, &["compile", "-o", stdout, name]);
         assert_eq!(
             output.status.code(),
             Some(0),
@@ -191,10 +165,10 @@ fn a_fifo_and_stdout_are_written_not_read() {
 
 #[test]
 fn a_failed_run_writes_no_output() {
-    let dir = scratch("failed");
+    let dir = common::scratch("failed");
     let name = proto(&dir);
     fs::write(dir.join("regular.txt"), b"a file").unwrap();
-    let output = run_in(
+    let output = run(
         &dir,
         &[
             "compile",
@@ -214,7 +188,7 @@ fn a_failed_run_writes_no_output() {
     assert_eq!(names(&dir), ["a.proto", "regular.txt"], "{text}");
     // A directory where the descriptor set should go.
     fs::create_dir(dir.join("set.pb")).unwrap();
-    let output = run_in(
+    let output = run(
         &dir,
         &["compile", "--rust-out", "rust", "-o", "set.pb", name],
     );
@@ -233,7 +207,7 @@ fn a_full_disk_leaves_the_old_outputs_and_no_temporary_file() {
     if !privileged("a tmpfs in a private mount namespace") {
         return;
     }
-    let dir = scratch("full-disk");
+    let dir = common::scratch("full-disk");
     // A file whose descriptor set with source info is far over 16 KiB.
     let mut text = String::from("syntax = \"proto3\";\npackage big;\nmessage Big {\n");
     for n in 1..=2000 {
@@ -244,10 +218,11 @@ fn a_full_disk_leaves_the_old_outputs_and_no_temporary_file() {
     fs::create_dir(dir.join("out")).unwrap();
     // In the namespace: a 16 KiB tmpfs on out/, an old small output, then
     // a run that cannot fit; then what is left in out/.
+    let bin = env!("CARGO_BIN_EXE_protoc-rs");
     let script = format!(
         "mount -t tmpfs -o size=16k tmpfs out && echo old > out/big.pb && mkdir out/rust && \
          echo old > out/rust/_.rs && \
-         {BIN} compile --include_source_info -o out/big.pb --rust-out out/rust big.proto; \
+         {bin} compile --include_source_info -o out/big.pb --rust-out out/rust big.proto; \
          echo status=$?; ls -a out out/rust; cat out/big.pb out/rust/_.rs"
     );
     let output = Command::new("unshare")

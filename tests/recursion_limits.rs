@@ -4,35 +4,10 @@
 //! (exit 134). ARCHITECTURE.md lists the recursions and their limits; each
 //! has a test here, through the command line as a user runs it.
 
+mod common;
+
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-const BIN: &str = env!("CARGO_BIN_EXE_protoc-rs");
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("protoc-rs-depth-{}-{name}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
-fn run_in(dir: &Path, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    // The child may stop reading early; a broken pipe is its answer.
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().unwrap()
-}
+use std::process::Output;
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
@@ -53,7 +28,7 @@ fn answered(output: &Output, code: i32, needle: &str) {
 #[test]
 fn an_import_chain_longer_than_protoc_takes_builds() {
     // protoc 35 builds a chain of 7,000 files; the walk is iterative.
-    let dir = scratch("chain");
+    let dir = common::scratch("chain");
     let files = 8_000;
     for i in 0..files {
         let import = if i + 1 < files {
@@ -72,7 +47,7 @@ fn an_import_chain_longer_than_protoc_takes_builds() {
         )
         .unwrap();
     }
-    let output = run_in(
+    let output = common::run_protoc_rs(
         &dir,
         &["compile", "--include_imports", "-o", "set.pb", "f0.proto"],
         b"",
@@ -90,43 +65,36 @@ fn an_import_chain_longer_than_protoc_takes_builds() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
+/// A file setting `option (a).a.a....x`, with `inner` parts between the
+/// extension and the scalar (`inner + 2` parts in all).
+fn option_path_proto(inner: usize) -> String {
+    let parts = vec!["a"; inner].join(".");
+    format!(
+        "syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n\
+         extend google.protobuf.FileOptions {{ A a = 50000; }}\n\
+         message A {{ A a = 1; int32 x = 2; }}\noption (a).{parts}.x = 1;\n"
+    )
+}
+
 #[test]
 fn an_option_name_of_15000_parts_is_an_error() {
     // Each part nests a message in the one before; protoc accepts it and
     // then aborts on its own output.
-    let dir = scratch("option-path");
-    let parts = vec!["a"; 15_000].join(".");
-    fs::write(
-        dir.join("o.proto"),
-        format!(
-            "syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n\
-             extend google.protobuf.FileOptions {{ A a = 50000; }}\n\
-             message A {{ A a = 1; int32 x = 2; }}\noption (a).{parts}.x = 1;\n"
-        ),
-    )
-    .unwrap();
-    let output = run_in(&dir, &["compile", "-o", "set.pb", "o.proto"], b"");
+    let dir = common::scratch("option-path");
+    fs::write(dir.join("o.proto"), option_path_proto(15_000)).unwrap();
+    let output = common::run_protoc_rs(&dir, &["compile", "-o", "set.pb", "o.proto"], b"");
     answered(&output, 1, "option name has 15002 parts");
     assert!(!dir.join("set.pb").exists());
     // At the limit, accepted, and written.
-    let parts = vec!["a"; 98].join(".");
-    fs::write(
-        dir.join("o.proto"),
-        format!(
-            "syntax = \"proto3\";\nimport \"google/protobuf/descriptor.proto\";\n\
-             extend google.protobuf.FileOptions {{ A a = 50000; }}\n\
-             message A {{ A a = 1; int32 x = 2; }}\noption (a).{parts}.x = 1;\n"
-        ),
-    )
-    .unwrap();
-    let output = run_in(&dir, &["compile", "-o", "set.pb", "o.proto"], b"");
+    fs::write(dir.join("o.proto"), option_path_proto(98)).unwrap();
+    let output = common::run_protoc_rs(&dir, &["compile", "-o", "set.pb", "o.proto"], b"");
     answered(&output, 0, "");
     fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn a_deep_aggregate_option_value_is_an_error() {
-    let dir = scratch("aggregate");
+    let dir = common::scratch("aggregate");
     let depth = 20_000;
     fs::write(
         dir.join("o.proto"),
@@ -139,7 +107,7 @@ fn a_deep_aggregate_option_value_is_an_error() {
         ),
     )
     .unwrap();
-    let output = run_in(
+    let output = common::run_protoc_rs(
         &dir,
         &["compile", "--error-format", "protoc", "o.proto"],
         b"",
@@ -150,7 +118,7 @@ fn a_deep_aggregate_option_value_is_an_error() {
 
 #[test]
 fn deeply_nested_messages_are_an_error() {
-    let dir = scratch("messages");
+    let dir = common::scratch("messages");
     let depth = 200_000;
     fs::write(
         dir.join("m.proto"),
@@ -161,7 +129,7 @@ fn deeply_nested_messages_are_an_error() {
         ),
     )
     .unwrap();
-    let output = run_in(
+    let output = common::run_protoc_rs(
         &dir,
         &["compile", "--error-format", "protoc", "m.proto"],
         b"",
@@ -195,7 +163,7 @@ fn delimited(number: u32, payload: &[u8]) -> Vec<u8> {
 fn a_descriptor_set_nested_too_deep_is_an_error() {
     // FileDescriptorSet.file(1) -> FileDescriptorProto.message_type(4) ->
     // DescriptorProto.nested_type(3), 10,000 times.
-    let dir = scratch("descriptor-set");
+    let dir = common::scratch("descriptor-set");
     let mut message = delimited(1, b"M");
     for _ in 0..10_000 {
         let mut outer = delimited(1, b"M");
@@ -205,7 +173,7 @@ fn a_descriptor_set_nested_too_deep_is_an_error() {
     let mut file = delimited(1, b"deep.proto");
     file.extend(delimited(4, &message));
     fs::write(dir.join("deep.pb"), delimited(1, &file)).unwrap();
-    let output = run_in(
+    let output = common::run_protoc_rs(
         &dir,
         &["compile", "--descriptor_set_in", "deep.pb", "deep.proto"],
         b"",
@@ -216,7 +184,7 @@ fn a_descriptor_set_nested_too_deep_is_an_error() {
 
 #[test]
 fn deep_text_and_binary_messages_for_encode_and_decode_are_errors() {
-    let dir = scratch("codec");
+    let dir = common::scratch("codec");
     fs::write(
         dir.join("t.proto"),
         "syntax = \"proto3\";\npackage t;\nmessage T { T t = 1; int32 x = 2; }\n",
@@ -224,13 +192,13 @@ fn deep_text_and_binary_messages_for_encode_and_decode_are_errors() {
     .unwrap();
     let depth = 100_000;
     let text = format!("{}x: 1{}", "t {".repeat(depth), "}".repeat(depth));
-    let output = run_in(&dir, &["--encode=t.T", "t.proto"], text.as_bytes());
+    let output = common::run_protoc_rs(&dir, &["--encode=t.T", "t.proto"], text.as_bytes());
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let mut binary = vec![0x10, 0x01];
     for _ in 0..depth {
         binary = delimited(1, &binary);
     }
-    let output = run_in(&dir, &["--decode=t.T", "t.proto"], &binary);
+    let output = common::run_protoc_rs(&dir, &["--decode=t.T", "t.proto"], &binary);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -239,7 +207,7 @@ fn deep_text_and_binary_messages_for_encode_and_decode_are_errors() {
 fn a_long_chain_of_messages_holding_messages_generates_rust() {
     // Each message holds the next: the derive checks follow the chain,
     // which used to recurse once per link.
-    let dir = scratch("message-chain");
+    let dir = common::scratch("message-chain");
     let n = 5_000;
     let mut text = String::from("syntax = \"proto3\";\npackage chain;\n");
     for i in 0..n {
@@ -250,7 +218,8 @@ fn a_long_chain_of_messages_holding_messages_generates_rust() {
     }
     text.push_str(&format!("message M{n} {{ int32 v = 1; }}\n"));
     fs::write(dir.join("chain.proto"), text).unwrap();
-    let output = run_in(&dir, &["compile", "--rust-out", "rust", "chain.proto"], b"");
+    let output =
+        common::run_protoc_rs(&dir, &["compile", "--rust-out", "rust", "chain.proto"], b"");
     answered(&output, 0, "");
     let rust = fs::read_to_string(dir.join("rust/chain.rs")).unwrap();
     // No cycle: nothing is boxed, and every message derives Copy.

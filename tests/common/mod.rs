@@ -74,3 +74,48 @@ pub fn protos(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// A fresh directory for one test, under the system's temporary directory.
+pub fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("protoc-rs-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Runs the built `protoc-rs` in `dir` with `stdin` as its input, as a
+/// user runs it; the test fails if it has not finished after 120 s (a
+/// hang is a failure, not a wait).
+pub fn run_protoc_rs(dir: &Path, args: &[&str], stdin: &[u8]) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_protoc-rs"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_vec();
+    // The child may stop reading early; a broken pipe is its answer.
+    let writer = std::thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let pid = child.id();
+    let (done, finished) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(child.wait_with_output());
+    });
+    match finished.recv_timeout(std::time::Duration::from_secs(120)) {
+        Ok(output) => {
+            let _ = writer.join();
+            output.unwrap()
+        }
+        Err(_) => {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+            panic!("protoc-rs {args:?} did not finish in 120 s");
+        }
+    }
+}
