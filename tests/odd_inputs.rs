@@ -1,6 +1,7 @@
 //! Inputs at the edges of what a file system offers, taken as protoc takes
 //! them: an import whose name is not UTF-8, a FIFO named on the command
-//! line; and a build script's error, which `main` prints with `Debug`.
+//! line; an input too large for the memory the process may have; and a
+//! build script's error, which `main` prints with `Debug`.
 
 mod common;
 
@@ -112,4 +113,97 @@ fn a_plugin_request_with_names_protoc_never_sends_is_an_error_not_a_panic() {
         "{error}"
     );
     assert!(response.file.is_empty());
+}
+
+/// protoc-rs in `dir` with its address space limited to `limit_mib` MiB
+/// (`ulimit -v`, so RLIMIT_AS) and rayon on two threads, so that the limit
+/// leaves the same room on every machine (each thread reserves a stack).
+#[cfg(target_os = "linux")]
+fn run_limited(dir: &Path, limit_mib: u64, args: &[&str]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -v "$1" && shift && exec "$@""#)
+        .arg("sh")
+        .arg((limit_mib * 1024).to_string())
+        .arg(env!("CARGO_BIN_EXE_protoc-rs"))
+        .args(args)
+        .current_dir(dir)
+        .env("RAYON_NUM_THREADS", "2")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
+
+/// The names in `dir`, sorted.
+#[cfg(target_os = "linux")]
+fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn running_out_of_memory_is_a_clear_error_and_writes_nothing() {
+    // 192 MiB: a small file compiles in it (the check below); 16 MB of
+    // messages needs well over a gigabyte (8 MB peaks near 700 MB), so the
+    // failure is certain, and it comes after a second or so in a debug
+    // build, whichever allocation it is.
+    const LIMIT_MIB: u64 = 192;
+    let args = |input: &'static str| {
+        [
+            "compile",
+            "--rust-out",
+            "rust",
+            "-o",
+            "set.pb",
+            "--include_source_info",
+            input,
+        ]
+    };
+    let dir = common::scratch("out-of-memory");
+    fs::write(
+        dir.join("small.proto"),
+        "syntax = \"proto3\";\npackage small;\nmessage S { int32 a = 1; }\n",
+    )
+    .unwrap();
+    let output = run_limited(&dir, LIMIT_MIB, &args("small.proto"));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "the limit leaves room to run: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(dir.join("set.pb").is_file() && dir.join("rust/small.rs").is_file());
+    fs::remove_file(dir.join("set.pb")).unwrap();
+    fs::remove_dir_all(dir.join("rust")).unwrap();
+
+    let mut text = String::from("syntax = \"proto3\";\npackage big;\n");
+    let mut i = 0;
+    while text.len() < 16_000_000 {
+        use std::fmt::Write;
+        let _ = writeln!(
+            text,
+            "message M{i} {{ int32 field_a_{i} = 1; string field_b_{i} = 2; repeated M{i} next_{i} = 3; }}"
+        );
+        i += 1;
+    }
+    fs::write(dir.join("big.proto"), text).unwrap();
+    let output = run_limited(&dir, LIMIT_MIB, &args("big.proto"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // Status 1, not SIGABRT (Rust's default: "memory allocation of N bytes
+    // failed", then abort).
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("protoc-rs: out of memory: could not allocate ")
+            && stderr.ends_with(" bytes\n")
+            && stderr.lines().count() == 1,
+        "{stderr}"
+    );
+    // No output, no temporary file, no directory made for the Rust.
+    assert_eq!(listing(&dir), ["big.proto", "small.proto"]);
+    fs::remove_dir_all(&dir).unwrap();
 }

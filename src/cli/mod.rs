@@ -6,6 +6,7 @@
 //!   protoc 35's own command line, flag for flag, so that `PROTOC=protoc-rs`
 //!   and Makefiles work unchanged.
 
+pub mod alloc;
 pub mod compile;
 pub mod protoc;
 
