@@ -207,6 +207,7 @@ impl Compiler {
             include_source_info: self.include_source_info,
             retain_options: self.retain_options,
             given_json_names_only: false,
+            codegen_source_info: false,
         });
         Ok(Compiled {
             bytes,

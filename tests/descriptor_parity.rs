@@ -59,8 +59,31 @@ fn suite_matches_protoc(suite: &str) -> usize {
             include_source_info: true,
             retain_options: false,
             given_json_names_only: false,
+            codegen_source_info: false,
         });
         let actual = FileDescriptorSet::decode(set.as_slice()).unwrap();
+        if set != golden_bytes {
+            failures.push(format!(
+                "{stem}.proto: not protoc's bytes, though it may decode the same"
+            ));
+        }
+        // The streamed encoding (what `-o` writes) and the built set (what
+        // generators and plugins get) are the same descriptors.
+        for include_source_info in [true, false] {
+            let options = SetOptions {
+                include_imports: true,
+                include_source_info,
+                ..Default::default()
+            };
+            let streamed = compilation.descriptor_set_with(options);
+            let built = compilation.file_descriptor_set(options).encode_to_vec();
+            if streamed != built {
+                failures.push(format!(
+                    "{stem}.proto: the encoded set (source info: {include_source_info}) is not \
+                     the built set's encoding"
+                ));
+            }
+        }
         if actual != expected {
             failures.push(format!(
                 "{stem}.proto:\n{}",

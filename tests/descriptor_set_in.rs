@@ -113,6 +113,7 @@ fn every_golden_set_compiles_back_to_itself_from_descriptor_set_in() {
             include_source_info: true,
             retain_options: false,
             given_json_names_only: false,
+            codegen_source_info: false,
         }));
         let names = |set: &FileDescriptorSet| -> Vec<String> {
             set.file.iter().map(|f| f.name().to_owned()).collect()
@@ -171,6 +172,7 @@ fn every_builtin_file_compiles_to_protocs_descriptor() {
             include_source_info: true,
             retain_options: true,
             given_json_names_only: false,
+            codegen_source_info: false,
         }));
         if set.file.first() != Some(expected) {
             failures.push(format!(
@@ -199,6 +201,7 @@ fn a_proto_importing_every_builtin_file_gives_protocs_set() {
             include_source_info: false,
             retain_options,
             given_json_names_only: false,
+            codegen_source_info: false,
         });
         let expected = std::fs::read(golden.join(golden_name)).unwrap();
         assert_eq!(decode(&actual), decode(&expected), "{golden_name}");

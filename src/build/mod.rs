@@ -221,6 +221,7 @@ pub(crate) fn load_fds<P: AsRef<Path>>(
         include_source_info: !settings.skip_source_info,
         retain_options: extra.retain_options,
         given_json_names_only: false,
+        codegen_source_info: false,
     });
     if let Some(path) = &settings.file_descriptor_set_path {
         std::fs::write(path, &bytes)?;

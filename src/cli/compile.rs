@@ -387,6 +387,7 @@ fn report_and_write(
             include_source_info: args.include_source_info,
             retain_options: args.retain_options,
             given_json_names_only: false,
+            codegen_source_info: false,
         });
         outputs.push((path.clone(), bytes));
     }

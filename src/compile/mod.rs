@@ -99,6 +99,7 @@ impl Compilation {
             include_source_info: true,
             retain_options: false,
             given_json_names_only: false,
+            codegen_source_info: true,
         });
         let warnings = self.codegen_diagnostics(&crate::codegen::rust::feature_warnings(&set.file));
         let code = crate::codegen::rust::generate(&set.file, config, services)

@@ -12,6 +12,16 @@
 //! through: a symlink is followed (its target is replaced, not the link),
 //! and a device, FIFO or socket (`/dev/null`, `/dev/stdout`, a named pipe)
 //! is opened and written in place, never read and never replaced.
+//!
+//! Running out of memory here (the binaries then exit at once, see
+//! `crate::cli::alloc`): the contents are in memory already, and the
+//! checks allocate before anything is written, so a failure in them leaves
+//! nothing behind. Staging allocates only a few path-sized values between
+//! temporary files, so a failure there is unlikely, and could leave a
+//! `.NAME.PID-N.tmp` temporary behind but never changes a destination. The
+//! commit allocates nothing (the report is built first, and std converts
+//! paths under 384 bytes to C strings on the stack), so outputs are never
+//! left half renamed.
 
 use std::fs;
 use std::io::{self, Read, Write};
@@ -197,7 +207,9 @@ fn follow_symlinks(path: &Path) -> io::Result<PathBuf> {
 }
 
 /// Whether the regular file at `path`, of `len` bytes, holds `content`:
-/// read only when the sizes agree, and never more than `content`.
+/// read only when the sizes agree, never more than `content`, and a block
+/// at a time, so that comparing a large output costs no second copy of it
+/// in memory.
 fn holds(path: &Path, len: u64, content: &[u8]) -> bool {
     if len != content.len() as u64 {
         return false;
@@ -205,9 +217,23 @@ fn holds(path: &Path, len: u64, content: &[u8]) -> bool {
     let Ok(file) = fs::File::open(path) else {
         return false;
     };
-    let mut old = Vec::with_capacity(content.len());
-    file.take(len).read_to_end(&mut old).is_ok() && old == content
+    let mut file = file.take(len);
+    let mut block = vec![0; COMPARE_BLOCK];
+    let mut rest = content;
+    loop {
+        let want = rest.len().min(block.len());
+        match file.read(&mut block[..want]) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if block[..n] == rest[..n] => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
 }
+
+/// How much of an existing output is read at a time to compare it.
+const COMPARE_BLOCK: usize = 64 * 1024;
 
 /// That the missing parent directories of a new file can be made: the
 /// nearest existing ancestor is a directory.
@@ -319,14 +345,20 @@ impl Staged {
         plans: &[Plan],
         outputs: &[(PathBuf, &[u8])],
     ) -> Result<WriteReport, OutputError> {
+        // Built before anything is renamed, so that the loop below does not
+        // allocate (see the module documentation); on an error it is not
+        // returned.
         let mut report = WriteReport::default();
+        for (plan, (path, _)) in plans.iter().zip(outputs) {
+            match plan {
+                Plan::Unchanged => report.unchanged.push(path.clone()),
+                _ => report.written.push(path.clone()),
+            }
+        }
         let mut temporaries = std::mem::take(&mut self.temporaries).into_iter();
         for (plan, (path, content)) in plans.iter().zip(outputs) {
             let done = match plan {
-                Plan::Unchanged => {
-                    report.unchanged.push(path.clone());
-                    continue;
-                }
+                Plan::Unchanged => continue,
                 Plan::Replace { .. } => match temporaries.next() {
                     Some((temporary, target)) => {
                         fs::rename(&temporary, &target).inspect_err(|_| {
@@ -344,7 +376,6 @@ impl Staged {
                 }
                 return Err(OutputError::new(path, error));
             }
-            report.written.push(path.clone());
         }
         Ok(report)
     }
@@ -386,4 +417,57 @@ fn write_in_place(path: &Path, content: &[u8]) -> io::Result<()> {
         .open(path)?;
     file.write_all(content)?;
     file.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{holds, COMPARE_BLOCK};
+
+    /// A file holding `content`, in a directory removed with it.
+    fn file_with(content: &[u8]) -> (std::path::PathBuf, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!(
+            "protoc-rs-holds-{}-{}",
+            std::process::id(),
+            content.len()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("out.bin");
+        std::fs::write(&path, content).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn compares_block_by_block_to_the_last_byte() {
+        let old: Vec<u8> = (0..COMPARE_BLOCK * 3 + 17)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let (dir, path) = file_with(&old);
+        let len = old.len() as u64;
+        assert!(holds(&path, len, &old));
+        let mut last = old.clone();
+        *last.last_mut().unwrap() ^= 1;
+        assert!(!holds(&path, len, &last), "a change in the last block");
+        let mut first = old.clone();
+        first[0] ^= 1;
+        assert!(!holds(&path, len, &first), "a change in the first block");
+        let mut boundary = old.clone();
+        boundary[COMPARE_BLOCK] ^= 1;
+        assert!(
+            !holds(&path, len, &boundary),
+            "a change at a block boundary"
+        );
+        assert!(
+            !holds(&path, len, &old[..old.len() - 1]),
+            "a shorter content"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn an_empty_file_holds_empty_content() {
+        let (dir, path) = file_with(b"");
+        assert!(holds(&path, 0, b""));
+        assert!(!holds(&path, 0, b"x"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 }

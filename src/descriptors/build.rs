@@ -18,6 +18,14 @@ use crate::semantics::{symbols::SymbolKind, ResolvedType};
 use crate::source::{FileId, SourceFile};
 use crate::syntax::ast::{self, Syntax};
 
+/// A top-level element of a file, as [`Builder::each_element`] builds it.
+pub enum Element {
+    Message(pb::DescriptorProto),
+    Enum(pb::EnumDescriptorProto),
+    Service(pb::ServiceDescriptorProto),
+    Extension(pb::FieldDescriptorProto),
+}
+
 pub struct Builder<'a> {
     source: &'a SourceFile,
     file: FileId,
@@ -161,12 +169,14 @@ impl<'a> Builder<'a> {
         &self,
         key: u32,
         target: Target,
-    ) -> Option<pb::WithUnknown<T>> {
+    ) -> Option<Box<pb::WithUnknown<T>>> {
         let element = (self.file, key, target);
         let retained = self.retained.and_then(|r| r.get(&element));
         let bytes = retained.or_else(|| self.options.get(&element))?;
         // The interpreter wrote these bytes from the same schema.
-        Some(pb::WithUnknown::from_bytes(bytes).unwrap_or_default())
+        Some(Box::new(
+            pb::WithUnknown::from_bytes(bytes).unwrap_or_default(),
+        ))
     }
 
     fn text(&self, span: crate::source::Span) -> String {
@@ -202,7 +212,21 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The `FileDescriptorProto` of `ast`.
     pub fn file(&self, ast: &ast::File) -> pb::FileDescriptorProto {
+        let (mut proto, package) = self.file_header(ast);
+        self.each_element(ast, &package, |element| match element {
+            Element::Message(m) => proto.message_type.push(m),
+            Element::Enum(e) => proto.enum_type.push(e),
+            Element::Service(s) => proto.service.push(s),
+            Element::Extension(f) => proto.extension.push(f),
+        });
+        proto
+    }
+
+    /// The file's descriptor without its top-level elements (messages,
+    /// enums, services, extensions), and its package.
+    pub fn file_header(&self, ast: &ast::File) -> (pb::FileDescriptorProto, String) {
         let mut proto = pb::FileDescriptorProto {
             name: Some(self.source.name().to_owned()),
             ..Default::default()
@@ -232,41 +256,6 @@ impl<'a> Builder<'a> {
                 _ => {}
             }
         }
-        for item in &ast.items {
-            match item {
-                ast::Item::Message(m) => {
-                    proto.message_type.push(self.message(
-                        &package,
-                        m.name,
-                        &m.body.items,
-                        m.visibility,
-                    ));
-                }
-                ast::Item::Enum(e) => proto.enum_type.push(self.enumeration(e)),
-                ast::Item::Service(s) => proto.service.push(self.service(s)),
-                ast::Item::Extend(e) => {
-                    for item in &e.items {
-                        match item {
-                            ast::ExtendItem::Field(f) => {
-                                proto.extension.push(self.field(&package, f, Some(e), None))
-                            }
-                            ast::ExtendItem::Group(g) => {
-                                proto
-                                    .extension
-                                    .push(self.group_field(&package, g, Some(e), None));
-                                proto.message_type.push(self.message(
-                                    &package,
-                                    g.name,
-                                    &g.body.items,
-                                    None,
-                                ));
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
         proto.options = self.options(FILE_OPTIONS, Target::File);
         match self.syntax {
             Syntax::Proto2 => {}
@@ -276,7 +265,51 @@ impl<'a> Builder<'a> {
                 proto.edition = Some(edition.number());
             }
         }
-        proto
+        (proto, package)
+    }
+
+    /// Builds the file's top-level elements one at a time, in the order
+    /// each of the file's lists holds them, and hands each to `sink`: the
+    /// file's elements need never all be built at once.
+    pub fn each_element(&self, ast: &ast::File, package: &str, mut sink: impl FnMut(Element)) {
+        for item in &ast.items {
+            match item {
+                ast::Item::Message(m) => {
+                    sink(Element::Message(self.message(
+                        package,
+                        m.name,
+                        &m.body.items,
+                        m.visibility,
+                    )));
+                }
+                ast::Item::Enum(e) => sink(Element::Enum(self.enumeration(e))),
+                ast::Item::Service(s) => sink(Element::Service(self.service(s))),
+                ast::Item::Extend(e) => {
+                    for item in &e.items {
+                        match item {
+                            ast::ExtendItem::Field(f) => {
+                                sink(Element::Extension(self.field(package, f, Some(e), None)))
+                            }
+                            ast::ExtendItem::Group(g) => {
+                                sink(Element::Extension(self.group_field(
+                                    package,
+                                    g,
+                                    Some(e),
+                                    None,
+                                )));
+                                sink(Element::Message(self.message(
+                                    package,
+                                    g.name,
+                                    &g.body.items,
+                                    None,
+                                )));
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     fn message(
@@ -539,12 +572,14 @@ impl<'a> Builder<'a> {
         let side_options = self
             .options::<pb::FieldOptions>(field.name.span.start, Target::Field)
             .and_then(|options| options.known.features)
-            .map(|features| pb::WithUnknown {
-                known: pb::FieldOptions {
-                    features: Some(features),
-                    ..Default::default()
-                },
-                unknown: Vec::new(),
+            .map(|features| {
+                Box::new(pb::WithUnknown {
+                    known: pb::FieldOptions {
+                        features: Some(features),
+                        ..Default::default()
+                    },
+                    unknown: Vec::new(),
+                })
             });
         let side = |name: &str, number: i32, ty: &ast::FieldType| {
             let mut proto = pb::FieldDescriptorProto {
@@ -562,13 +597,13 @@ impl<'a> Builder<'a> {
         pb::DescriptorProto {
             name: Some(entry_name),
             field: vec![side("key", 1, &map.key), side("value", 2, &map.value)],
-            options: Some(pb::WithUnknown {
+            options: Some(Box::new(pb::WithUnknown {
                 known: pb::MessageOptions {
                     map_entry: Some(true),
                     ..Default::default()
                 },
                 unknown: Vec::new(),
-            }),
+            })),
             ..Default::default()
         }
     }
@@ -623,7 +658,7 @@ impl<'a> Builder<'a> {
                     output_type: Some(type_name(&rpc.output)),
                     options: self
                         .options(rpc.name.span.start, Target::Method)
-                        .or_else(|| rpc.has_body.then(pb::raw::MethodOptions::default)),
+                        .or_else(|| rpc.has_body.then(Box::default)),
                     client_streaming: rpc.input.stream.map(|_| true),
                     server_streaming: rpc.output.stream.map(|_| true),
                 });

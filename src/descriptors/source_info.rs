@@ -122,7 +122,29 @@ pub struct Recorder<'a> {
     /// Whether source-retention options stay (`--retain-options`), and
     /// their locations with them.
     retain_options: bool,
-    locations: Vec<Location>,
+    sink: Sink,
+}
+
+/// Where the recorder puts each location, as it makes them.
+enum Sink {
+    /// Every location, to make a `SourceCodeInfo` of.
+    Locations(Vec<Location>),
+    /// Only locations that carry comments or a name's position: what code
+    /// generators read (doc comments, and where to point at a name).
+    ForCodegen(Vec<Location>),
+    /// Every location, encoded as `SourceCodeInfo.location` (field 1) at
+    /// once, so a large file's locations never exist as values all at once.
+    Encoded(Vec<u8>),
+}
+
+/// Which locations [`Recorder::file`] keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Every location, as protoc writes them.
+    Full,
+    /// The locations of comments and of names only: what code generators
+    /// read, a fraction of the whole on a large file.
+    ForCodegen,
 }
 
 impl<'a> Recorder<'a> {
@@ -139,7 +161,7 @@ impl<'a> Recorder<'a> {
             destinations,
             options,
             retain_options,
-            locations: Vec::new(),
+            sink: Sink::Locations(Vec::new()),
         }
     }
 
@@ -150,8 +172,33 @@ impl<'a> Recorder<'a> {
         self.retain_options || self.options.contains_key(&(self.file, key, target))
     }
 
-    /// The SourceCodeInfo of `file`.
-    pub fn file(mut self, file: &ast::File) -> pb::SourceCodeInfo {
+    /// The SourceCodeInfo of `file`, with the locations `detail` asks for.
+    pub fn file(mut self, file: &ast::File, detail: Detail) -> pb::SourceCodeInfo {
+        if detail == Detail::ForCodegen {
+            self.sink = Sink::ForCodegen(Vec::new());
+        }
+        self.walk(file);
+        match self.sink {
+            Sink::Locations(location) | Sink::ForCodegen(location) => {
+                pb::SourceCodeInfo { location }
+            }
+            Sink::Encoded(_) => pb::SourceCodeInfo::default(),
+        }
+    }
+
+    /// Appends the encoded SourceCodeInfo of `file` to `out`: the bytes
+    /// of [`Recorder::file`]'s result, without making it.
+    pub fn encode_file(mut self, file: &ast::File, out: Vec<u8>) -> Vec<u8> {
+        self.sink = Sink::Encoded(out);
+        self.walk(file);
+        match self.sink {
+            Sink::Encoded(out) => out,
+            Sink::Locations(_) | Sink::ForCodegen(_) => Vec::new(),
+        }
+    }
+
+    /// Records the locations of `file`, in protoc's order.
+    fn walk(&mut self, file: &ast::File) {
         if let Some(span) = self.file_span(file) {
             self.add(&[], span);
         }
@@ -161,9 +208,6 @@ impl<'a> Recorder<'a> {
         let mut counts = FileCounts::default();
         for item in &file.items {
             self.top_level(item, &mut counts);
-        }
-        pb::SourceCodeInfo {
-            location: self.locations,
         }
     }
 
@@ -695,22 +739,40 @@ impl<'a> Recorder<'a> {
     }
 
     fn add(&mut self, path: &[i32], span: Span) {
-        self.locations.push(Location {
+        if matches!(self.sink, Sink::ForCodegen(_)) && !is_name(path) {
+            return;
+        }
+        let location = Location {
             path: path.to_vec(),
             span: self.span(span),
             ..Default::default()
-        });
+        };
+        self.push(location);
     }
 
     fn add_commented(&mut self, path: &[i32], span: Span, comments: &ast::Comments) {
+        let has_comments = comments.leading.is_some()
+            || comments.trailing.is_some()
+            || !comments.detached.is_empty();
+        if matches!(self.sink, Sink::ForCodegen(_)) && !has_comments && !is_name(path) {
+            return;
+        }
         let text = |c: &Comment| c.text(self.source.bytes());
-        self.locations.push(Location {
+        let location = Location {
             path: path.to_vec(),
             span: self.span(span),
             leading_comments: comments.leading.as_ref().map(text),
             trailing_comments: comments.trailing.as_ref().map(text),
             leading_detached_comments: comments.detached.iter().map(text).collect(),
-        });
+        };
+        self.push(location);
+    }
+
+    fn push(&mut self, location: Location) {
+        match &mut self.sink {
+            Sink::Locations(locations) | Sink::ForCodegen(locations) => locations.push(location),
+            Sink::Encoded(out) => prost::encoding::message::encode(1, &location, out),
+        }
     }
 
     /// protoc's span: start line and column, then the end line when it
@@ -731,6 +793,13 @@ enum Entry<'a> {
     Default(&'a ast::DefaultValue),
     JsonName(Span, Span),
     Option(&'a ast::OptionDecl),
+}
+
+/// Whether `path` is the path of an element's name: an element's path
+/// (pairs of field number and index) followed by `name` (field 1 in every
+/// element's message).
+fn is_name(path: &[i32]) -> bool {
+    path.len() % 2 == 1 && path.last() == Some(&1)
 }
 
 fn child(path: &[i32], more: &[i32]) -> Vec<i32> {

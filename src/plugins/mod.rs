@@ -121,6 +121,7 @@ impl<'c> RequestBase<'c> {
                 include_source_info: true,
                 retain_options: true,
                 given_json_names_only: false,
+                codegen_source_info: false,
             })
             .file;
         let to_generate: Vec<String> = compilation
@@ -161,6 +162,7 @@ impl<'c> RequestBase<'c> {
                     include_source_info: true,
                     retain_options: false,
                     given_json_names_only: false,
+                    codegen_source_info: false,
                 })
                 .file
         })
@@ -177,6 +179,7 @@ impl<'c> RequestBase<'c> {
             include_source_info: true,
             retain_options: false,
             given_json_names_only: true,
+            codegen_source_info: false,
         });
         self.files
             .iter()
@@ -204,6 +207,7 @@ impl<'c> RequestBase<'c> {
                 include_source_info: false,
                 retain_options: false,
                 given_json_names_only: true,
+                codegen_source_info: false,
             })
         });
         let (major, minor, patch, suffix) = COMPILER_VERSION;

@@ -101,17 +101,25 @@ struct Analyzer<'a> {
 
 /// Checks `inputs` (the command-line files) and everything they import.
 pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) -> Analysis {
+    let declared = files
+        .iter()
+        .map(|f| symbols::DeclarationCount::of(f.ast))
+        .fold(symbols::DeclarationCount::default(), |sum, count| {
+            sum + count
+        });
+    let mut types = types::TypeIndex::default();
+    types.reserve_messages(declared.messages);
     let mut analyzer = Analyzer {
         sources,
         files: files.iter().map(|f| (f.id, f)).collect(),
         state: HashMap::default(),
         stack: Vec::new(),
-        collector: Collector::new(sources),
+        collector: Collector::new(sources, declared.symbols),
         resolved: HashMap::default(),
         options: HashMap::default(),
         option_destinations: HashMap::default(),
         retained_options: HashMap::default(),
-        types: types::TypeIndex::default(),
+        types,
         order: Vec::new(),
         diagnostics: Vec::new(),
         reported_missing: HashSet::default(),

@@ -194,10 +194,112 @@ pub fn map_entry_name(field: &str) -> String {
     out
 }
 
+/// About how many symbols and message types a file declares: room to make
+/// in the tables before they are filled. A table that grows is rehashed,
+/// which holds the old table and the new one at once, and on a large file
+/// that moment was the peak of the run's memory.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DeclarationCount {
+    pub symbols: usize,
+    pub messages: usize,
+}
+
+impl DeclarationCount {
+    /// The declarations of `file`, nested ones included (walked with an
+    /// explicit stack, as nesting is deep in hostile files).
+    pub fn of(file: &ast::File) -> DeclarationCount {
+        let mut count = DeclarationCount::default();
+        let mut bodies: Vec<&[ast::MessageItem]> = Vec::new();
+        for item in &file.items {
+            match item {
+                ast::Item::Package(p) => count.symbols += p.name.parts.len(),
+                ast::Item::Message(m) => count.message(&m.body.items, &mut bodies),
+                ast::Item::Enum(e) => count.symbols += 1 + e.items.len(),
+                ast::Item::Service(s) => count.symbols += 1 + s.items.len(),
+                ast::Item::Extend(e) => count.extend(e, &mut bodies),
+                ast::Item::Import(_) | ast::Item::Option(_) => {}
+            }
+        }
+        while let Some(items) = bodies.pop() {
+            for item in items {
+                match item {
+                    ast::MessageItem::Field(f) => count.field(f),
+                    ast::MessageItem::Group(g) => count.group(g, &mut bodies),
+                    ast::MessageItem::Oneof(o) => {
+                        count.symbols += 1;
+                        for item in &o.items {
+                            match item {
+                                ast::OneofItem::Field(f) => count.field(f),
+                                ast::OneofItem::Group(g) => count.group(g, &mut bodies),
+                                ast::OneofItem::Option(_) => {}
+                            }
+                        }
+                    }
+                    ast::MessageItem::Message(m) => count.message(&m.body.items, &mut bodies),
+                    ast::MessageItem::Enum(e) => count.symbols += 1 + e.items.len(),
+                    ast::MessageItem::Extend(e) => count.extend(e, &mut bodies),
+                    ast::MessageItem::Extensions(_)
+                    | ast::MessageItem::Reserved(_)
+                    | ast::MessageItem::Option(_) => {}
+                }
+            }
+        }
+        count
+    }
+
+    fn message<'f>(
+        &mut self,
+        items: &'f [ast::MessageItem],
+        bodies: &mut Vec<&'f [ast::MessageItem]>,
+    ) {
+        self.symbols += 1;
+        self.messages += 1;
+        bodies.push(items);
+    }
+
+    /// A field, and a map field's entry message with its two fields.
+    fn field(&mut self, field: &ast::Field) {
+        self.symbols += 1;
+        if matches!(field.ty, ast::FieldType::Map(_)) {
+            self.symbols += 3;
+            self.messages += 1;
+        }
+    }
+
+    /// A group: its field and its message.
+    fn group<'f>(&mut self, group: &'f ast::Group, bodies: &mut Vec<&'f [ast::MessageItem]>) {
+        self.symbols += 1;
+        self.message(&group.body.items, bodies);
+    }
+
+    fn extend<'f>(&mut self, extend: &'f ast::Extend, bodies: &mut Vec<&'f [ast::MessageItem]>) {
+        for item in &extend.items {
+            match item {
+                ast::ExtendItem::Field(f) => self.field(f),
+                ast::ExtendItem::Group(g) => self.group(g, bodies),
+            }
+        }
+    }
+}
+
+impl std::ops::Add for DeclarationCount {
+    type Output = DeclarationCount;
+
+    fn add(self, other: DeclarationCount) -> DeclarationCount {
+        DeclarationCount {
+            symbols: self.symbols + other.symbols,
+            messages: self.messages + other.messages,
+        }
+    }
+}
+
 impl<'a> Collector<'a> {
-    pub fn new(sources: &'a SourceMap) -> Collector<'a> {
+    /// A collector with room for `symbols` symbols.
+    pub fn new(sources: &'a SourceMap, symbols: usize) -> Collector<'a> {
+        let mut table = SymbolTable::default();
+        table.symbols.reserve(symbols);
         Collector {
-            table: SymbolTable::default(),
+            table,
             sources,
             diagnostics: Vec::new(),
             file: FileId(0),

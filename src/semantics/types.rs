@@ -112,6 +112,13 @@ pub struct TypeIndex<'a> {
     pub message_sets: rustc_hash::FxHashSet<String>,
 }
 
+impl TypeIndex<'_> {
+    /// Makes room for `messages` message types.
+    pub fn reserve_messages(&mut self, messages: usize) {
+        self.messages.reserve(messages);
+    }
+}
+
 /// A declaration and what is read from it, once.
 struct Lazy<D, T> {
     decl: D,

@@ -131,6 +131,18 @@ fn gen_descriptor_types(fds_path: &Path, out_dir: &Path) {
         // By default prost-build maps google.protobuf to prost-types.
         .compile_well_known_types()
         .extern_path(".google.protobuf.raw", "crate::pb::raw")
+        // Options are rare and their messages large (FieldOptions is most of
+        // a FieldDescriptorProto's size): boxed, a large file's descriptors
+        // take half the memory.
+        .boxed(".google.protobuf.FileDescriptorProto.options")
+        .boxed(".google.protobuf.DescriptorProto.options")
+        .boxed(".google.protobuf.DescriptorProto.ExtensionRange.options")
+        .boxed(".google.protobuf.FieldDescriptorProto.options")
+        .boxed(".google.protobuf.OneofDescriptorProto.options")
+        .boxed(".google.protobuf.EnumDescriptorProto.options")
+        .boxed(".google.protobuf.EnumValueDescriptorProto.options")
+        .boxed(".google.protobuf.ServiceDescriptorProto.options")
+        .boxed(".google.protobuf.MethodDescriptorProto.options")
         // Mechanical code only: no copy of descriptor.proto's comments.
         .disable_comments(["."])
         .compile_fds(fds)

@@ -84,6 +84,7 @@ fn run_compiled(invocation: &Invocation, compilation: &Compilation) -> u8 {
         include_source_info: true,
         retain_options: true,
         given_json_names_only: false,
+        codegen_source_info: false,
     });
     let by_name = |name: &str| set.file.iter().find(|f| f.name() == name);
     let inputs: Vec<&pb::FileDescriptorProto> = compilation
@@ -129,6 +130,7 @@ fn run_compiled(invocation: &Invocation, compilation: &Compilation) -> u8 {
             include_source_info: invocation.include_source_info,
             retain_options: invocation.retain_options,
             given_json_names_only: false,
+            codegen_source_info: false,
         });
         if let Err(err) = std::fs::write(path, bytes) {
             eprintln!("{path}: {}", compile::source_tree::os_error_text(&err));

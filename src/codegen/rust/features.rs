@@ -53,7 +53,7 @@ has_features!(
 
 /// The features of a message declared in a scope with `scope`'s features.
 pub(super) fn message(scope: ResolvedFeatures, message: &DescriptorProto) -> ResolvedFeatures {
-    scope.merged(own(message.options.as_ref()))
+    scope.merged(own(message.options.as_deref()))
 }
 
 /// The features of a field of `message` (whose features are `scope`): a
@@ -68,7 +68,7 @@ pub(super) fn field(
         .oneof_index
         .and_then(|i| message.oneof_decl.get(usize::try_from(i).ok()?));
     let parent = match oneof {
-        Some(oneof) => scope.merged(own(oneof.options.as_ref())),
+        Some(oneof) => scope.merged(own(oneof.options.as_deref())),
         None => scope,
     };
     parent.field(edition, field)
@@ -195,7 +195,7 @@ fn visit_enum(
     path: Vec<i32>,
     found: &mut Unfaithful,
 ) {
-    if scope.merged(own(e.options.as_ref())).enum_type() == EnumType::Closed {
+    if scope.merged(own(e.options.as_deref())).enum_type() == EnumType::Closed {
         found
             .closed_enums
             .push((format!("{prefix}{}", e.name()), path));

@@ -169,8 +169,9 @@ fn docs(lines: &[String]) -> TokenStream {
 /// A file's SourceCodeInfo by path, built once and shared by the threads
 /// that generate its declarations.
 pub struct SourceIndex<'a> {
-    locations: HashMap<Vec<i32>, &'a Location>,
-    names: HashMap<Vec<i32>, &'a Location>,
+    /// Keyed by the locations' own paths, not copies of them.
+    locations: HashMap<&'a [i32], &'a Location>,
+    names: HashMap<&'a [i32], &'a Location>,
 }
 
 impl<'a> SourceIndex<'a> {
@@ -179,11 +180,11 @@ impl<'a> SourceIndex<'a> {
         SourceIndex {
             locations: all()
                 .filter(|l| !l.path.is_empty() && l.path.len() % 2 == 0)
-                .map(|l| (l.path.clone(), l))
+                .map(|l| (l.path.as_slice(), l))
                 .collect(),
             names: all()
                 .filter(|l| l.path.last() == Some(&1))
-                .map(|l| (l.path.clone(), l))
+                .map(|l| (l.path.as_slice(), l))
                 .collect(),
         }
     }
@@ -223,9 +224,9 @@ pub struct FileGenerator<'a> {
     /// The current location path, as SourceCodeInfo numbers it.
     path: Vec<i32>,
     /// Locations by path: only the even-length ones prost-build reads.
-    locations: &'a HashMap<Vec<i32>, &'a Location>,
+    locations: &'a HashMap<&'a [i32], &'a Location>,
     /// The locations of names (paths ending in 1), for errors.
-    names: &'a HashMap<Vec<i32>, &'a Location>,
+    names: &'a HashMap<&'a [i32], &'a Location>,
     edition: Edition,
     /// The resolved features of the scope being generated.
     scope: ResolvedFeatures,
@@ -278,7 +279,7 @@ impl<'a> FileGenerator<'a> {
     pub fn service(&mut self, file: &'a FileDescriptorProto, index: usize) -> Service {
         let service = &file.service[index];
         let cleanup = self.config.cleanup_markdown;
-        let comments_at = |locations: &HashMap<Vec<i32>, &Location>, path: &[i32]| {
+        let comments_at = |locations: &HashMap<&[i32], &Location>, path: &[i32]| {
             locations
                 .get(path)
                 .map_or_else(Default::default, |l| comments(l, cleanup))
@@ -317,7 +318,7 @@ impl<'a> FileGenerator<'a> {
     /// info has it.
     fn position(&self, path: &[i32]) -> Option<(u32, u32)> {
         let name = [path, &[1]].concat();
-        let location = self.names.get(&name)?;
+        let location = self.names.get(name.as_slice())?;
         Some((
             *location.span.first()? as u32,
             *location.span.get(1)? as u32,
@@ -423,7 +424,7 @@ impl<'a> FileGenerator<'a> {
         if self.config.comments_disabled(fq_name, field) {
             return TokenStream::new();
         }
-        match self.locations.get(&self.path) {
+        match self.locations.get(self.path.as_slice()) {
             Some(location) => docs(&doc_lines(location, self.config.cleanup_markdown)),
             None => TokenStream::new(),
         }

@@ -502,10 +502,23 @@ pub fn generate_modules(
         }),
         _ => None,
     };
+    // Each module's text starts with the header and has room for all its
+    // declarations, which move in one at a time: a large output is in
+    // memory about once, not as pieces, a growing buffer and a copy.
+    let mut sizes: BTreeMap<(Vec<String>, String), usize> = BTreeMap::new();
+    for (i, file_texts) in texts.iter().enumerate() {
+        *sizes.entry(name_of(i)).or_default() += file_texts.iter().map(String::len).sum::<usize>();
+    }
     for (i, file) in files.iter().enumerate() {
-        let buf = modules.entry(name_of(i)).or_default();
-        for text in &texts[i] {
-            buf.push_str(text);
+        let key = name_of(i);
+        let size = sizes.get(&key).copied().unwrap_or_default();
+        let buf = modules.entry(key).or_insert_with(|| {
+            let mut buf = String::with_capacity(config.header.len() + size);
+            buf.push_str(config.header);
+            buf
+        });
+        for text in std::mem::take(&mut texts[i]) {
+            buf.push_str(&text);
         }
         let generator: &mut dyn ServiceGenerator = match (&mut services, &mut tonic) {
             (_, Some(tonic)) => tonic,
@@ -529,32 +542,35 @@ pub fn generate_modules(
         }
     }
     let mut out = Vec::new();
-    for ((module, name), text) in modules {
+    for ((module, name), content) in modules {
+        let text = &content[config.header.len()..];
         if text.is_empty() {
             continue;
         }
         // Our own pieces are prettyplease's output already; a generator of
         // the project's own may write anything, so its file is formatted
         // whole, as prost-build formats every file.
-        let text = match &services {
-            Services::Custom(_) => reformat(&text).map_err(|message| {
-                vec![CodegenError {
-                    kind: CodegenErrorKind::NameCollision,
-                    file: name.clone(),
-                    position: None,
-                    first_position: None,
-                    message: format!(
-                        "the service generator wrote code that is not Rust: {message}"
-                    ),
-                    help: "fix the service generator's output".to_owned(),
-                }]
-            })?,
-            _ => text,
+        let content = match &services {
+            Services::Custom(_) => reformat(text)
+                .map_err(|message| {
+                    vec![CodegenError {
+                        kind: CodegenErrorKind::NameCollision,
+                        file: name.clone(),
+                        position: None,
+                        first_position: None,
+                        message: format!(
+                            "the service generator wrote code that is not Rust: {message}"
+                        ),
+                        help: "fix the service generator's output".to_owned(),
+                    }]
+                })
+                .map(|text| format!("{}{text}", config.header))?,
+            _ => content,
         };
         out.push(GeneratedFile {
             name,
             module,
-            content: format!("{}{text}", config.header),
+            content,
         });
     }
     Ok(out)

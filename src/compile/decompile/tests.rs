@@ -32,13 +32,13 @@ fn groups_and_map_entries_are_printed_at_their_fields() {
             field("key", 1, Label::Optional, Type::String, ""),
             field("value", 2, Label::Optional, Type::Int32, ""),
         ],
-        options: Some(pb::WithUnknown {
+        options: Some(Box::new(pb::WithUnknown {
             known: pb::MessageOptions {
                 map_entry: Some(true),
                 ..Default::default()
             },
             unknown: Vec::new(),
-        }),
+        })),
         ..Default::default()
     };
     let message = pb::DescriptorProto {
@@ -110,10 +110,10 @@ fn custom_options_are_kept_as_bytes_at_their_element() {
     };
     let mut f = field("a", 1, Label::Optional, Type::Int32, "");
     // Field 50000, varint 7: a custom option the text cannot name.
-    f.options = Some(pb::WithUnknown {
+    f.options = Some(Box::new(pb::WithUnknown {
         known,
         unknown: vec![0x80, 0xb5, 0x18, 0x07],
-    });
+    }));
     let file = pb::FileDescriptorProto {
         name: Some("p.proto".into()),
         syntax: Some("proto3".into()),

@@ -26,8 +26,10 @@ pub struct FileDescriptorProto {
     pub service: ::prost::alloc::vec::Vec<ServiceDescriptorProto>,
     #[prost(message, repeated, tag = "7")]
     pub extension: ::prost::alloc::vec::Vec<FieldDescriptorProto>,
-    #[prost(message, optional, tag = "8")]
-    pub options: ::core::option::Option<crate::pb::raw::FileOptions>,
+    #[prost(message, optional, boxed, tag = "8")]
+    pub options: ::core::option::Option<
+        ::prost::alloc::boxed::Box<crate::pb::raw::FileOptions>,
+    >,
     #[prost(message, optional, tag = "9")]
     pub source_code_info: ::core::option::Option<SourceCodeInfo>,
     #[prost(string, optional, tag = "12")]
@@ -51,8 +53,10 @@ pub struct DescriptorProto {
     pub extension_range: ::prost::alloc::vec::Vec<descriptor_proto::ExtensionRange>,
     #[prost(message, repeated, tag = "8")]
     pub oneof_decl: ::prost::alloc::vec::Vec<OneofDescriptorProto>,
-    #[prost(message, optional, tag = "7")]
-    pub options: ::core::option::Option<crate::pb::raw::MessageOptions>,
+    #[prost(message, optional, boxed, tag = "7")]
+    pub options: ::core::option::Option<
+        ::prost::alloc::boxed::Box<crate::pb::raw::MessageOptions>,
+    >,
     #[prost(message, repeated, tag = "9")]
     pub reserved_range: ::prost::alloc::vec::Vec<descriptor_proto::ReservedRange>,
     #[prost(string, repeated, tag = "10")]
@@ -68,8 +72,10 @@ pub mod descriptor_proto {
         pub start: ::core::option::Option<i32>,
         #[prost(int32, optional, tag = "2")]
         pub end: ::core::option::Option<i32>,
-        #[prost(message, optional, tag = "3")]
-        pub options: ::core::option::Option<crate::pb::raw::ExtensionRangeOptions>,
+        #[prost(message, optional, boxed, tag = "3")]
+        pub options: ::core::option::Option<
+            ::prost::alloc::boxed::Box<crate::pb::raw::ExtensionRangeOptions>,
+        >,
     }
     #[derive(Clone, Copy, PartialEq, Eq, Hash, ::prost::Message)]
     pub struct ReservedRange {
@@ -167,8 +173,10 @@ pub struct FieldDescriptorProto {
     pub oneof_index: ::core::option::Option<i32>,
     #[prost(string, optional, tag = "10")]
     pub json_name: ::core::option::Option<::prost::alloc::string::String>,
-    #[prost(message, optional, tag = "8")]
-    pub options: ::core::option::Option<crate::pb::raw::FieldOptions>,
+    #[prost(message, optional, boxed, tag = "8")]
+    pub options: ::core::option::Option<
+        ::prost::alloc::boxed::Box<crate::pb::raw::FieldOptions>,
+    >,
     #[prost(bool, optional, tag = "17")]
     pub proto3_optional: ::core::option::Option<bool>,
 }
@@ -302,8 +310,10 @@ pub mod field_descriptor_proto {
 pub struct OneofDescriptorProto {
     #[prost(string, optional, tag = "1")]
     pub name: ::core::option::Option<::prost::alloc::string::String>,
-    #[prost(message, optional, tag = "2")]
-    pub options: ::core::option::Option<crate::pb::raw::OneofOptions>,
+    #[prost(message, optional, boxed, tag = "2")]
+    pub options: ::core::option::Option<
+        ::prost::alloc::boxed::Box<crate::pb::raw::OneofOptions>,
+    >,
 }
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct EnumDescriptorProto {
@@ -311,8 +321,10 @@ pub struct EnumDescriptorProto {
     pub name: ::core::option::Option<::prost::alloc::string::String>,
     #[prost(message, repeated, tag = "2")]
     pub value: ::prost::alloc::vec::Vec<EnumValueDescriptorProto>,
-    #[prost(message, optional, tag = "3")]
-    pub options: ::core::option::Option<crate::pb::raw::EnumOptions>,
+    #[prost(message, optional, boxed, tag = "3")]
+    pub options: ::core::option::Option<
+        ::prost::alloc::boxed::Box<crate::pb::raw::EnumOptions>,
+    >,
     #[prost(message, repeated, tag = "4")]
     pub reserved_range: ::prost::alloc::vec::Vec<
         enum_descriptor_proto::EnumReservedRange,
@@ -338,8 +350,10 @@ pub struct EnumValueDescriptorProto {
     pub name: ::core::option::Option<::prost::alloc::string::String>,
     #[prost(int32, optional, tag = "2")]
     pub number: ::core::option::Option<i32>,
-    #[prost(message, optional, tag = "3")]
-    pub options: ::core::option::Option<crate::pb::raw::EnumValueOptions>,
+    #[prost(message, optional, boxed, tag = "3")]
+    pub options: ::core::option::Option<
+        ::prost::alloc::boxed::Box<crate::pb::raw::EnumValueOptions>,
+    >,
 }
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct ServiceDescriptorProto {
@@ -347,8 +361,10 @@ pub struct ServiceDescriptorProto {
     pub name: ::core::option::Option<::prost::alloc::string::String>,
     #[prost(message, repeated, tag = "2")]
     pub method: ::prost::alloc::vec::Vec<MethodDescriptorProto>,
-    #[prost(message, optional, tag = "3")]
-    pub options: ::core::option::Option<crate::pb::raw::ServiceOptions>,
+    #[prost(message, optional, boxed, tag = "3")]
+    pub options: ::core::option::Option<
+        ::prost::alloc::boxed::Box<crate::pb::raw::ServiceOptions>,
+    >,
 }
 #[derive(Clone, PartialEq, ::prost::Message)]
 pub struct MethodDescriptorProto {
@@ -358,8 +374,10 @@ pub struct MethodDescriptorProto {
     pub input_type: ::core::option::Option<::prost::alloc::string::String>,
     #[prost(string, optional, tag = "3")]
     pub output_type: ::core::option::Option<::prost::alloc::string::String>,
-    #[prost(message, optional, tag = "4")]
-    pub options: ::core::option::Option<crate::pb::raw::MethodOptions>,
+    #[prost(message, optional, boxed, tag = "4")]
+    pub options: ::core::option::Option<
+        ::prost::alloc::boxed::Box<crate::pb::raw::MethodOptions>,
+    >,
     #[prost(bool, optional, tag = "5", default = "false")]
     pub client_streaming: ::core::option::Option<bool>,
     #[prost(bool, optional, tag = "6", default = "false")]
