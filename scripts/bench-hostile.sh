@@ -4,7 +4,8 @@
 #      --rust-out against prost-build (xtask prost-build, protoc 35), wall
 #      time of each and whether the code is the same after the header line;
 #   2. peak memory of one large generated .proto (SIZES, in MB), to a
-#      descriptor set and to Rust, as a multiple of the input's size.
+#      descriptor set with and without source info and to Rust, as a
+#      multiple of the input's size, and protoc 3.21's when installed.
 #
 # Usage: scripts/bench-hostile.sh [CHAIN_LENGTHS] [SIZES]
 #   defaults: "400 800 1600" and "10 40"
@@ -52,8 +53,8 @@ EOF
 done
 
 echo
-echo "| input | descriptor set: peak memory | x input | --rust-out: peak memory | x input |"
-echo "|---|---|---|---|---|"
+echo "| input | -o --include_source_info | x input | -o | x input | --rust-out | x input | protoc 3.21 -o --include_source_info | x input |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for mb in $sizes; do
   python3 - "$mb" > "$work/big.proto" << 'EOF'
 import sys
@@ -72,13 +73,23 @@ while size < target:
 sys.stdout.write("".join(out))
 EOF
   bytes=$(stat -c %s "$work/big.proto")
-  read -r _ set_kib < <(measure "$bin" compile -I "$work" --include_source_info -o "$work/big.pb" "$work/big.proto")
+  read -r _ info_kib < <(measure "$bin" compile -I "$work" --include_source_info -o "$work/big.pb" "$work/big.proto")
+  read -r _ set_kib < <(measure "$bin" compile -I "$work" -o "$work/big.pb" "$work/big.proto")
+  rm -rf "$work/big-rs"
   read -r _ rust_kib < <(measure "$bin" compile -I "$work" --rust-out "$work/big-rs" "$work/big.proto")
-  python3 - "$bytes" "$set_kib" "$rust_kib" << 'EOF'
+  rm -rf "$work/big-rs" "$work/big.pb"
+  # protoc 3.21 (apt's protobuf-compiler), for scale, when installed.
+  protoc_kib=0
+  if command -v protoc > /dev/null; then
+    read -r _ protoc_kib < <(measure protoc -I "$work" --include_source_info -o "$work/big.pb" "$work/big.proto")
+    rm -f "$work/big.pb"
+  fi
+  python3 - "$bytes" "$info_kib" "$set_kib" "$rust_kib" "$protoc_kib" << 'EOF'
 import sys
-size, set_kib, rust_kib = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-mib = lambda b: f"{b / 1048576:.0f} MiB"
-print(f"| {mib(size)} | {mib(set_kib * 1024)} | {set_kib * 1024 / size:.1f}x "
-      f"| {mib(rust_kib * 1024)} | {rust_kib * 1024 / size:.1f}x |")
+size, *kibs = (int(a) for a in sys.argv[1:])
+cells = []
+for kib in kibs:
+    cells += ["-", "-"] if kib == 0 else [f"{kib / 1024:.0f} MiB", f"{kib * 1024 / size:.1f}x"]
+print(f"| {size / 1048576:.0f} MiB | " + " | ".join(cells) + " |")
 EOF
 done

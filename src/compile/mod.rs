@@ -94,21 +94,35 @@ impl Compilation {
         config: &crate::codegen::rust::Config,
         services: crate::codegen::rust::Services<'_>,
     ) -> Result<(Vec<crate::codegen::rust::GeneratedFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
-        let set = self.file_descriptor_set(descriptors::SetOptions {
+        // The comments only, which is what the code is made of: on a large
+        // file, every location would be a large part of the run's memory.
+        let options = descriptors::SetOptions {
             include_imports: true,
             include_source_info: true,
-            retain_options: false,
-            given_json_names_only: false,
             codegen_source_info: true,
-        });
-        let warnings = self.codegen_diagnostics(&crate::codegen::rust::feature_warnings(&set.file));
-        let code = crate::codegen::rust::generate(&set.file, config, services)
-            .map(|files| (files, warnings))
-            .map_err(|errors| self.codegen_diagnostics(&errors));
+            ..Default::default()
+        };
+        let set = self.file_descriptor_set(options);
+        let mut warnings = crate::codegen::rust::feature_warnings(&set.file);
+        let mut code = crate::codegen::rust::generate(&set.file, config, services);
         // Freeing every descriptor and location takes a while; nothing
         // waits for it. (If no thread can be made, the set is freed here.)
         let _ = std::thread::Builder::new().spawn(move || drop(set));
-        code
+        if !warnings.is_empty() || code.is_err() {
+            // Where the names are, from the full source info, built only
+            // when there is something to report.
+            let full = self.file_descriptor_set(descriptors::SetOptions {
+                codegen_source_info: false,
+                ..options
+            });
+            crate::codegen::rust::locate(&mut warnings, &full.file);
+            if let Err(errors) = &mut code {
+                crate::codegen::rust::locate(errors, &full.file);
+            }
+        }
+        let warnings = self.codegen_diagnostics(&warnings);
+        code.map(|files| (files, warnings))
+            .map_err(|errors| self.codegen_diagnostics(&errors))
     }
 
     /// Codegen errors as diagnostics on their .proto files.

@@ -66,9 +66,8 @@ pub struct SetOptions {
     /// without `CopyJsonNameTo`, as its plugin requests carry the files to
     /// generate under the `bootstrap` parameter).
     pub given_json_names_only: bool,
-    /// With `include_source_info`, only the locations code generators read
-    /// (those with comments, and names): what generating Rust needs, at a
-    /// fraction of the memory on a large file.
+    /// With `include_source_info`, only the locations with comments: what
+    /// generating Rust reads, at a fraction of the memory on a large file.
     pub codegen_source_info: bool,
 }
 

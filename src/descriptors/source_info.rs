@@ -129,8 +129,8 @@ pub struct Recorder<'a> {
 enum Sink {
     /// Every location, to make a `SourceCodeInfo` of.
     Locations(Vec<Location>),
-    /// Only locations that carry comments or a name's position: what code
-    /// generators read (doc comments, and where to point at a name).
+    /// Only locations that carry comments: what code generators read to
+    /// write doc comments.
     ForCodegen(Vec<Location>),
     /// Every location, encoded as `SourceCodeInfo.location` (field 1) at
     /// once, so a large file's locations never exist as values all at once.
@@ -142,8 +142,9 @@ enum Sink {
 pub enum Detail {
     /// Every location, as protoc writes them.
     Full,
-    /// The locations of comments and of names only: what code generators
-    /// read, a fraction of the whole on a large file.
+    /// The locations with comments only: what code generators read to
+    /// write docs, a fraction of the whole on a large file. (Where a name
+    /// is, for a diagnostic, is then looked up in the full source info.)
     ForCodegen,
 }
 
@@ -739,7 +740,7 @@ impl<'a> Recorder<'a> {
     }
 
     fn add(&mut self, path: &[i32], span: Span) {
-        if matches!(self.sink, Sink::ForCodegen(_)) && !is_name(path) {
+        if matches!(self.sink, Sink::ForCodegen(_)) {
             return;
         }
         let location = Location {
@@ -754,7 +755,7 @@ impl<'a> Recorder<'a> {
         let has_comments = comments.leading.is_some()
             || comments.trailing.is_some()
             || !comments.detached.is_empty();
-        if matches!(self.sink, Sink::ForCodegen(_)) && !has_comments && !is_name(path) {
+        if matches!(self.sink, Sink::ForCodegen(_)) && !has_comments {
             return;
         }
         let text = |c: &Comment| c.text(self.source.bytes());
@@ -793,13 +794,6 @@ enum Entry<'a> {
     Default(&'a ast::DefaultValue),
     JsonName(Span, Span),
     Option(&'a ast::OptionDecl),
-}
-
-/// Whether `path` is the path of an element's name: an element's path
-/// (pairs of field number and index) followed by `name` (field 1 in every
-/// element's message).
-fn is_name(path: &[i32]) -> bool {
-    path.len() % 2 == 1 && path.last() == Some(&1)
 }
 
 fn child(path: &[i32], more: &[i32]) -> Vec<i32> {

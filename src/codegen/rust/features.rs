@@ -167,6 +167,7 @@ pub(super) fn warnings(file: &FileDescriptorProto) -> Vec<CodegenError> {
                    unknown numbers in the unknown fields; check values with \
                    `TryFrom<i32>` before use"
                 .to_owned(),
+            paths: (path.clone(), None),
         });
     }
     if let Some((name, path)) = found.unchecked_strings.first() {
@@ -183,6 +184,7 @@ pub(super) fn warnings(file: &FileDescriptorProto) -> Vec<CodegenError> {
             help: "decoding a message whose string is not UTF-8 fails; declare the field \
                    `bytes` to accept any bytes"
                 .to_owned(),
+            paths: (path.clone(), None),
         });
     }
     out

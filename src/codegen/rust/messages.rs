@@ -64,13 +64,22 @@ pub(super) fn is_identifier(name: &str) -> bool {
     well_formed && !(raw && matches!(bare, "crate" | "self" | "super" | "Self"))
 }
 
+/// The names that become no Rust identifier (the Rust name, the .proto
+/// name, the location path), kept as they are found: a large file has
+/// millions of names, nearly all of them fine.
+#[derive(Default)]
+struct BadNames(Vec<(String, String, Vec<i32>)>);
+
+impl BadNames {
+    fn push(&mut self, name: (String, String, Vec<i32>)) {
+        if !is_identifier(&name.0) {
+            self.0.push(name);
+        }
+    }
+}
+
 /// The Rust names a message and everything in it become.
-fn message_names(
-    message: &DescriptorProto,
-    strip: bool,
-    path: Vec<i32>,
-    names: &mut Vec<(String, String, Vec<i32>)>,
-) {
+fn message_names(message: &DescriptorProto, strip: bool, path: Vec<i32>, names: &mut BadNames) {
     let at = |tail: [i32; 2]| [path.clone(), tail.to_vec()].concat();
     names.push((
         to_upper_camel(message.name()),
@@ -131,12 +140,7 @@ fn message_names(
 }
 
 /// The Rust names an enum and its values become.
-fn enum_names(
-    e: &EnumDescriptorProto,
-    strip: bool,
-    path: Vec<i32>,
-    names: &mut Vec<(String, String, Vec<i32>)>,
-) {
+fn enum_names(e: &EnumDescriptorProto, strip: bool, path: Vec<i32>, names: &mut BadNames) {
     let enum_name = to_upper_camel(e.name());
     names.push((enum_name.clone(), e.name().to_owned(), path.clone()));
     for variant in enum_variants(&enum_name, e, strip) {
@@ -329,7 +333,7 @@ impl<'a> FileGenerator<'a> {
     /// prost-build's rules turn it into one: the Rust name, the .proto
     /// name and its location path.
     pub(super) fn identifier_errors(&self, file: &FileDescriptorProto) -> Vec<super::CodegenError> {
-        let mut names: Vec<(String, String, Vec<i32>)> = Vec::new();
+        let mut names = BadNames::default();
         let strip = self.config.strip_enum_prefix;
         if !file.package().is_empty() {
             // Each part of the package is a module.
@@ -371,8 +375,8 @@ impl<'a> FileGenerator<'a> {
         }
         let mut reported: HashSet<Vec<i32>> = HashSet::default();
         names
+            .0
             .into_iter()
-            .filter(|(rust, _, _)| !is_identifier(rust))
             // One report per name, though a name may become two Rust names.
             .filter(|(_, _, path)| reported.insert(path.clone()))
             .map(|(rust, proto, path)| super::CodegenError {
@@ -388,6 +392,7 @@ impl<'a> FileGenerator<'a> {
                     format!("`{proto}` becomes `{rust}`, which is not a Rust identifier")
                 },
                 help: format!("rename `{proto}` so that it has a letter"),
+                paths: (path, None),
             })
             .collect()
     }
@@ -412,6 +417,7 @@ impl<'a> FileGenerator<'a> {
                         "`{proto}` and `{first}` in `{scope}` both become the Rust {what} `{rust}`"
                     ),
                     help: format!("rename `{proto}` or `{first}`"),
+                    paths: (path.clone(), Some(first_path.clone())),
                 };
                 self.errors.push(error);
             } else {

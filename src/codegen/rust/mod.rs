@@ -376,6 +376,37 @@ pub struct CodegenError {
     /// Where the first of the two names is.
     pub first_position: Option<(u32, u32)>,
     pub help: String,
+    /// The location paths of the declarations the positions are of (the
+    /// second name's, then the first's), to find them in source info that
+    /// has their names when the one generated from did not ([`locate`]).
+    pub paths: (Vec<i32>, Option<Vec<i32>>),
+}
+
+/// Fills in the positions `errors` lack from `files`' source info (which
+/// must have the names' locations), by the errors' paths.
+pub fn locate(errors: &mut [CodegenError], files: &[FileDescriptorProto]) {
+    let name_position = |file: &str, path: &[i32]| {
+        let name: Vec<i32> = path.iter().copied().chain([1]).collect();
+        let info = files
+            .iter()
+            .find(|f| f.name() == file)?
+            .source_code_info
+            .as_ref()?;
+        let location = info.location.iter().find(|l| l.path == name)?;
+        Some((
+            u32::try_from(*location.span.first()?).ok()?,
+            u32::try_from(*location.span.get(1)?).ok()?,
+        ))
+    };
+    for error in errors {
+        let (path, first_path) = &error.paths;
+        if error.position.is_none() && !path.is_empty() {
+            error.position = name_position(&error.file, path);
+        }
+        if let (None, Some(first_path)) = (error.first_position, first_path) {
+            error.first_position = name_position(&error.file, first_path);
+        }
+    }
 }
 
 /// One generated Rust file.
@@ -562,6 +593,7 @@ pub fn generate_modules(
                             "the service generator wrote code that is not Rust: {message}"
                         ),
                         help: "fix the service generator's output".to_owned(),
+                        paths: (Vec::new(), None),
                     }]
                 })
                 .map(|text| format!("{}{text}", config.header))?,
