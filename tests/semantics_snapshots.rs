@@ -40,3 +40,33 @@ fn validation_diagnostics() {
         insta::assert_snapshot!(render("validation", &name));
     });
 }
+
+/// A type named in one file of the run and defined in a later one that it
+/// does not import: protoc has not built the later file yet, but the help
+/// still finds it and gives the import.
+#[test]
+fn type_in_a_later_file_of_the_run() {
+    let compilation = compile::compile(&Options {
+        include_paths: vec![
+            "fixtures/semantics/invalid".to_owned(),
+            "fixtures/semantics/valid".to_owned(),
+        ],
+        inputs: vec![
+            "fixtures/semantics/invalid/type-in-later-file.proto".to_owned(),
+            "fixtures/semantics/valid/later-in-run.proto".to_owned(),
+        ],
+        ..Default::default()
+    });
+    assert!(compilation.has_errors());
+    let fix = compilation
+        .diagnostics
+        .iter()
+        .find_map(|d| d.fix.as_ref())
+        .expect("the missing import is a fix");
+    assert_eq!(fix.replacement, "\nimport \"later-in-run.proto\";");
+    insta::assert_snapshot!(to_plain_string(
+        &compilation.sources,
+        &compilation.diagnostics,
+        ErrorFormat::Human,
+    ));
+}

@@ -27,6 +27,8 @@ pub struct Checker<'a> {
     /// Where a missing import statement goes: after the last import, the
     /// package or the syntax statement.
     import_at: u32,
+    /// Every file's types, for the import an unresolved name may lack.
+    run_types: Option<&'a RunTypes<'a>>,
 }
 
 /// What kind of reference is being resolved; decides the lookup mode and
@@ -58,7 +60,15 @@ impl<'a> Checker<'a> {
             diagnostics: Vec::new(),
             used_files: HashSet::default(),
             import_at: 0,
+            run_types: None,
         }
+    }
+
+    /// Lets help for an unresolved name find the type in any file of the
+    /// run, not only in the files built so far and the built-in ones.
+    pub fn with_run_types(mut self, run_types: &'a RunTypes<'a>) -> Checker<'a> {
+        self.run_types = Some(run_types);
+        self
     }
 
     fn text(&self, span: Span) -> String {
@@ -270,12 +280,26 @@ impl<'a> Checker<'a> {
                 )
                 .protoc(format!("\"{written}\" is not defined."))
                 .label("not found in this scope");
-                if let Some(suggestion) = self.suggest(&written, reference) {
-                    diagnostic = diagnostic
-                        .help(format!("did you mean `{suggestion}`?"))
-                        .fix(name.span, suggestion);
-                } else if let Some(help) = self.builtin_import(&written) {
-                    diagnostic = help(diagnostic);
+                // A visible type of that very name (to be written
+                // qualified) first, then one in a file not imported, then a
+                // near miss.
+                let suggestion = self.suggest(&written, relative_to, reference);
+                match suggestion {
+                    Some((0, suggestion)) => {
+                        diagnostic = diagnostic
+                            .help(format!("did you mean `{suggestion}`?"))
+                            .fix(name.span, suggestion);
+                    }
+                    _ => match self.unimported(&written, relative_to, reference) {
+                        Some(help) => diagnostic = help(diagnostic),
+                        None => {
+                            if let Some((_, suggestion)) = suggestion {
+                                diagnostic = diagnostic
+                                    .help(format!("did you mean `{suggestion}`?"))
+                                    .fix(name.span, suggestion);
+                            }
+                        }
+                    },
                 }
                 diagnostic
             }
@@ -319,6 +343,7 @@ impl<'a> Checker<'a> {
                     .label("not available through `import option`")
                     .note("`import option` makes a file's extensions usable as options, not its types")
                     .help(format!("add `import \"{other}\";` to use its types"))
+                    .fix(Span::point(self.import_at), format!("\nimport \"{other}\";"))
                 } else {
                     Diagnostic::error(
                         Code::NotImported,
@@ -331,6 +356,10 @@ impl<'a> Checker<'a> {
                     .protoc(protoc)
                     .label("defined in a file that is not imported")
                     .help(format!("add `import \"{other}\";`"))
+                    .fix(
+                        Span::point(self.import_at),
+                        format!("\nimport \"{other}\";"),
+                    )
                 }
             }
         };
@@ -422,29 +451,87 @@ impl<'a> Checker<'a> {
         diagnostic
     }
 
-    /// For a type of a built-in file (a well-known type) the file does not
-    /// import: the import to add, as help and a fix.
-    fn builtin_import(&self, written: &str) -> Option<impl FnOnce(Diagnostic) -> Diagnostic> {
-        let full = written.trim_start_matches('.');
-        let (full, file) = match crate::builtin::file_defining(full) {
-            Some(file) => (full.to_owned(), file),
-            // `Timestamp` for `google.protobuf.Timestamp`.
-            None if !full.contains('.') => {
-                let qualified = format!("google.protobuf.{full}");
-                let file = crate::builtin::file_defining(&qualified)?;
-                (qualified, file)
-            }
-            None => return None,
+    /// For a type that a file of the run or a built-in file (a well-known
+    /// type) defines, but this file does not import: the import to add, as
+    /// help and a fix. A type the name would find as written wins over
+    /// one it must be qualified for (`Timestamp` in package
+    /// `google.protobuf` over `other.Timestamp`), and then the first by
+    /// full name.
+    fn unimported(
+        &self,
+        written: &str,
+        relative_to: &str,
+        reference: Reference,
+    ) -> Option<impl FnOnce(Diagnostic) -> Diagnostic> {
+        let messages_only = !matches!(reference, Reference::FieldType | Reference::MapEntryType);
+        let this = self.sources.get(self.file).name();
+        let visible_name = |name: &str| {
+            name == this
+                || self
+                    .visible
+                    .files
+                    .iter()
+                    .any(|&file| self.sources.get(file).name() == name)
         };
+        let mut candidates: Vec<(String, String)> = Vec::new();
+        if let Some(run_types) = self.run_types {
+            for (full, message, file) in run_types.defining(written) {
+                if (messages_only && !message)
+                    || file == self.file
+                    || self.visible.files.contains(&file)
+                    || run_types.imports(file, self.file)
+                {
+                    continue;
+                }
+                candidates.push((full, self.sources.get(file).name().to_owned()));
+            }
+        }
+        let bare = written.trim_start_matches('.');
+        let builtin = match crate::builtin::file_defining(bare) {
+            Some(file) => Some((bare.to_owned(), file)),
+            // `Timestamp` for `google.protobuf.Timestamp`.
+            None if !written.contains('.') => {
+                let qualified = format!("google.protobuf.{bare}");
+                crate::builtin::file_defining(&qualified).map(|file| (qualified, file))
+            }
+            None => None,
+        };
+        if let Some((full, file)) = builtin {
+            // A built-in file the run does not read itself has no entry in
+            // `run_types`; a built-in enum is no message type.
+            let enum_type = messages_only
+                && crate::builtin::file(file).is_some_and(|descriptor| {
+                    descriptor
+                        .enum_type
+                        .iter()
+                        .any(|e| e.name.as_deref() == full.rsplit('.').next())
+                });
+            if !enum_type && !visible_name(file) {
+                candidates.push((full, file.to_owned()));
+            }
+        }
+        let (full, file) = candidates
+            .into_iter()
+            .filter(|(_, file)| !visible_name(file))
+            .min_by(|a, b| {
+                let key = |(full, file): &(String, String)| {
+                    (
+                        !names_as_written(written, relative_to, full),
+                        full.clone(),
+                        file.clone(),
+                    )
+                };
+                key(a).cmp(&key(b))
+            })?;
         let import_at = Span::point(self.import_at);
-        let written = written.to_owned();
+        let as_written = names_as_written(written, relative_to, &full);
         Some(move |diagnostic: Diagnostic| {
-            let help = if full == written.trim_start_matches('.') {
+            let help = if as_written {
                 format!("`{full}` is defined in `{file}`: add `import \"{file}\";`")
             } else {
                 format!(
-                    "`{full}` is defined in `{file}`: add `import \"{file}\";` and write \
-                     `{full}`"
+                    "did you mean `{full}`? It is defined in `{file}`, which this file does not \
+                     import: add `import \"{file}\";`"
                 )
             };
             diagnostic
@@ -453,10 +540,16 @@ impl<'a> Checker<'a> {
         })
     }
 
-    /// The visible name closest to `written`, for "did you mean"; where a
-    /// field's type is written, a scalar type counts too (`strng`,
-    /// `Int32`, `uint`).
-    fn suggest(&self, written: &str, reference: Reference) -> Option<String> {
+    /// The visible name closest to `written`, for "did you mean", with how
+    /// far it is; where a field's type is written, a scalar type counts
+    /// too (`strng`, `Int32`, `uint`). A type is given as it must be
+    /// written here: `other.Use` for `Use` in package `other`.
+    fn suggest(
+        &self,
+        written: &str,
+        relative_to: &str,
+        reference: Reference,
+    ) -> Option<(usize, String)> {
         let last = written.rsplit('.').next().unwrap_or(written);
         let max = (last.len() / 3).max(1);
         let field_type = matches!(reference, Reference::FieldType | Reference::MapEntryType);
@@ -475,9 +568,12 @@ impl<'a> Checker<'a> {
             .filter_map(|(full, _)| {
                 let short = full.rsplit('.').next().unwrap_or(full);
                 let distance = edit_distance(short, last);
-                (distance <= max).then(|| (distance, short.to_owned()))
+                (distance <= max).then_some((distance, short, full))
             })
-            .min();
+            .min()
+            .map(|(distance, short, full)| {
+                (distance, self.spelling(short, full, relative_to, reference))
+            });
         let scalar = (field_type && !written.contains('.'))
             .then(|| closest_scalar(written))
             .flatten();
@@ -485,10 +581,37 @@ impl<'a> Checker<'a> {
             // A scalar wins a tie: `Int32` is more likely `int32` than a
             // message `Int3`.
             (Some((distance, name)), Some((scalar_distance, _))) if distance < scalar_distance => {
-                Some(name)
+                Some((distance, name))
             }
-            (_, Some((_, scalar))) => Some(scalar.to_owned()),
-            (declared, None) => declared.map(|(_, name)| name),
+            (_, Some((distance, scalar))) => Some((distance, scalar.to_owned())),
+            (declared, None) => declared,
+        }
+    }
+
+    /// How the visible type `full` (simple name `short`) is written at
+    /// `relative_to`: its simple name if that finds it, else its full name
+    /// (with a leading `.` if an inner scope would capture that).
+    fn spelling(&self, short: &str, full: &str, relative_to: &str, reference: Reference) -> String {
+        let scope = Scope {
+            table: self.table,
+            file: self.file,
+            visible: self.visible,
+        };
+        let mode = match reference {
+            Reference::FieldType | Reference::MapEntryType => Mode::Types,
+            Reference::Extendee | Reference::MethodType => Mode::All,
+        };
+        let finds = |name: &str| {
+            scope
+                .lookup(name, relative_to, mode)
+                .is_ok_and(|(found, _)| found == full)
+        };
+        if finds(short) {
+            short.to_owned()
+        } else if finds(full) {
+            full.to_owned()
+        } else {
+            format!(".{full}")
         }
     }
 }
@@ -546,4 +669,187 @@ pub(super) fn edit_distance(a: &str, b: &str) -> usize {
         previous = current;
     }
     previous[b.len()]
+}
+
+/// The messages and enums every file of the run declares, for suggesting
+/// the import a file lacks when one of them is named without it (protoc
+/// builds files in import order, so a file later on the command line is
+/// not in the symbol table yet). Indexed on first use: only an unresolved
+/// name needs it.
+pub struct RunTypes<'a> {
+    sources: &'a SourceMap,
+    files: &'a [super::FileInput<'a>],
+    index: std::cell::OnceCell<RunIndex>,
+}
+
+#[derive(Default)]
+struct RunIndex {
+    /// By simple name: each type's full name, whether it is a message, and
+    /// its file.
+    by_name: HashMap<String, Vec<(String, bool, FileId)>>,
+    /// Each file's position in `files`.
+    by_id: HashMap<FileId, usize>,
+}
+
+impl<'a> RunTypes<'a> {
+    pub fn new(sources: &'a SourceMap, files: &'a [super::FileInput<'a>]) -> RunTypes<'a> {
+        RunTypes {
+            sources,
+            files,
+            index: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn index(&self) -> &RunIndex {
+        self.index.get_or_init(|| {
+            let mut index = RunIndex::default();
+            for (position, input) in self.files.iter().enumerate() {
+                index.by_id.insert(input.id, position);
+                let source = self.sources.get(input.id);
+                let text = |span: Span| source.text(span).into_owned();
+                let package = input
+                    .ast
+                    .items
+                    .iter()
+                    .find_map(|item| match item {
+                        ast::Item::Package(p) => Some(
+                            p.name
+                                .parts
+                                .iter()
+                                .map(|part| text(part.span))
+                                .collect::<Vec<_>>()
+                                .join("."),
+                        ),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                let mut add = |scope: &str, name: Span, message: bool| -> String {
+                    let short = text(name);
+                    let full = join(scope, &short);
+                    index
+                        .by_name
+                        .entry(short)
+                        .or_default()
+                        .push((full.clone(), message, input.id));
+                    full
+                };
+                for item in &input.ast.items {
+                    match item {
+                        ast::Item::Message(m) if !is_local(m.visibility) => {
+                            let full = add(&package, m.name.span, true);
+                            index_nested(&full, &m.body.items, &mut add);
+                        }
+                        ast::Item::Enum(e) if !is_local(e.visibility) => {
+                            add(&package, e.name.span, false);
+                        }
+                        ast::Item::Extend(extend) => {
+                            for item in &extend.items {
+                                if let ast::ExtendItem::Group(g) = item {
+                                    let full = add(&package, g.name.span, true);
+                                    index_nested(&full, &g.body.items, &mut add);
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            index
+        })
+    }
+
+    /// The types of the run that `written` could name: the simple name, or
+    /// a qualified name's last parts.
+    fn defining(&self, written: &str) -> Vec<(String, bool, FileId)> {
+        let absolute = written.starts_with('.');
+        let written = written.trim_start_matches('.');
+        let last = written.rsplit('.').next().unwrap_or(written);
+        let Some(candidates) = self.index().by_name.get(last) else {
+            return Vec::new();
+        };
+        candidates
+            .iter()
+            .filter(|(full, _, _)| {
+                full == written
+                    || (!absolute
+                        && full
+                            .strip_suffix(written)
+                            .is_some_and(|prefix| prefix.ends_with('.')))
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Whether `from` imports `target`, directly or not (so that importing
+    /// `from` into `target` would make a cycle).
+    fn imports(&self, from: FileId, target: FileId) -> bool {
+        let index = self.index();
+        let mut seen = HashSet::default();
+        let mut stack = vec![from];
+        while let Some(file) = stack.pop() {
+            if file == target {
+                return true;
+            }
+            if !seen.insert(file) {
+                continue;
+            }
+            if let Some(&position) = index.by_id.get(&file) {
+                stack.extend(self.files[position].imports.iter().flatten().copied());
+            }
+        }
+        false
+    }
+}
+
+/// Whether a declaration is marked `local` (edition 2024), which keeps it
+/// out of other files whatever they import.
+fn is_local(visibility: Option<(ast::Visibility, Span)>) -> bool {
+    matches!(visibility, Some((ast::Visibility::Local, _)))
+}
+
+/// Adds the types nested in a message to a [`RunIndex`].
+fn index_nested(
+    scope: &str,
+    items: &[ast::MessageItem],
+    add: &mut impl FnMut(&str, Span, bool) -> String,
+) {
+    for_each_nested_message(items, &mut |nested| match nested {
+        NestedRef::Message(m) if !is_local(m.visibility) => {
+            let full = add(scope, m.name.span, true);
+            index_nested(&full, &m.body.items, add);
+        }
+        NestedRef::Message(_) | NestedRef::MapEntry(_) => {}
+        NestedRef::Group(g) => {
+            let full = add(scope, g.name.span, true);
+            index_nested(&full, &g.body.items, add);
+        }
+    });
+    for item in items {
+        match item {
+            ast::MessageItem::Enum(e) if !is_local(e.visibility) => {
+                add(scope, e.name.span, false);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether `written`, resolved from the element `relative_to` through
+/// protoc's scopes, can name `full` (it would, once its file is
+/// imported).
+fn names_as_written(written: &str, relative_to: &str, full: &str) -> bool {
+    if let Some(absolute) = written.strip_prefix('.') {
+        return absolute == full;
+    }
+    let mut scope = relative_to;
+    loop {
+        if join(scope, written) == full {
+            return true;
+        }
+        match scope.rsplit_once('.') {
+            Some((parent, _)) => scope = parent,
+            None if scope.is_empty() => return false,
+            None => scope = "",
+        }
+    }
 }

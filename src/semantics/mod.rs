@@ -97,6 +97,8 @@ struct Analyzer<'a> {
     lifetimes: Vec<Diagnostic>,
     /// Files that built but whose features outlive their edition.
     lifetime_failed: HashSet<FileId>,
+    /// Every file's types, for help on a name whose file is not imported.
+    run_types: check::RunTypes<'a>,
 }
 
 /// Checks `inputs` (the command-line files) and everything they import.
@@ -128,6 +130,7 @@ pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) 
         deferred: Vec::new(),
         lifetimes: Vec::new(),
         lifetime_failed: HashSet::default(),
+        run_types: check::RunTypes::new(sources, files),
     };
     for &input in inputs {
         analyzer.visit(input);
@@ -355,7 +358,8 @@ impl<'a> Analyzer<'a> {
                 id,
                 &visible,
                 &mut self.resolved,
-            );
+            )
+            .with_run_types(&self.run_types);
             checker.file(input.ast);
             let mut used = checker.used_files;
             let link_diagnostics = checker.diagnostics;

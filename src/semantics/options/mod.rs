@@ -1037,12 +1037,15 @@ impl<'a> Interpreter<'a> {
 
 /// The field of descriptor.proto's options message `message` closest to
 /// the unknown `name` (`java_pakage`, `packd`), for "did you mean".
+/// `uninterpreted_option` is never offered: no option statement may set
+/// it.
 fn closest_field(message: &str, name: &str) -> Option<String> {
     let schema = crate::pb::schema().messages.get(message)?;
     let max = (name.len() / 3).max(1);
     schema
         .field
         .iter()
+        .filter(|f| f.name() != "uninterpreted_option")
         .map(|f| (super::check::edit_distance(f.name(), name), f.name()))
         .filter(|(distance, _)| *distance <= max)
         .min()
