@@ -43,6 +43,17 @@ enum Reference {
     MethodType,
 }
 
+impl Reference {
+    /// What the name may find: a field's type is a type; an extendee or
+    /// a method's type is looked up among all symbols, as protoc does.
+    fn mode(self) -> Mode {
+        match self {
+            Reference::FieldType | Reference::MapEntryType => Mode::Types,
+            Reference::Extendee | Reference::MethodType => Mode::All,
+        }
+    }
+}
+
 impl<'a> Checker<'a> {
     pub fn new(
         sources: &'a SourceMap,
@@ -207,18 +218,18 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn reference(&mut self, name: &FullIdent, relative_to: &str, reference: Reference) {
-        let written = self.full_ident(name);
-        let scope = Scope {
+    /// The names this file sees, for lookups.
+    fn scope(&self) -> Scope<'_> {
+        Scope {
             table: self.table,
             file: self.file,
             visible: self.visible,
-        };
-        let mode = match reference {
-            Reference::FieldType | Reference::MapEntryType => Mode::Types,
-            Reference::Extendee | Reference::MethodType => Mode::All,
-        };
-        let result = scope.lookup(&written, relative_to, mode);
+        }
+    }
+
+    fn reference(&mut self, name: &FullIdent, relative_to: &str, reference: Reference) {
+        let written = self.full_ident(name);
+        let result = self.scope().lookup(&written, relative_to, reference.mode());
         let diagnostic = match result {
             Ok((full_name, symbol)) => {
                 let wrong_kind = match reference {
@@ -284,22 +295,18 @@ impl<'a> Checker<'a> {
                 // qualified) first, then one in a file not imported, then a
                 // near miss.
                 let suggestion = self.suggest(&written, relative_to, reference);
-                match suggestion {
-                    Some((0, suggestion)) => {
+                let unimported = match suggestion {
+                    Some((0, _)) => None,
+                    _ => self.unimported(&written, relative_to, reference),
+                };
+                match (unimported, suggestion) {
+                    (Some(help), _) => diagnostic = help(diagnostic),
+                    (None, Some((_, suggestion))) => {
                         diagnostic = diagnostic
                             .help(format!("did you mean `{suggestion}`?"))
                             .fix(name.span, suggestion);
                     }
-                    _ => match self.unimported(&written, relative_to, reference) {
-                        Some(help) => diagnostic = help(diagnostic),
-                        None => {
-                            if let Some((_, suggestion)) = suggestion {
-                                diagnostic = diagnostic
-                                    .help(format!("did you mean `{suggestion}`?"))
-                                    .fix(name.span, suggestion);
-                            }
-                        }
-                    },
+                    (None, None) => {}
                 }
                 diagnostic
             }
@@ -592,18 +599,10 @@ impl<'a> Checker<'a> {
     /// `relative_to`: its simple name if that finds it, else its full name
     /// (with a leading `.` if an inner scope would capture that).
     fn spelling(&self, short: &str, full: &str, relative_to: &str, reference: Reference) -> String {
-        let scope = Scope {
-            table: self.table,
-            file: self.file,
-            visible: self.visible,
-        };
-        let mode = match reference {
-            Reference::FieldType | Reference::MapEntryType => Mode::Types,
-            Reference::Extendee | Reference::MethodType => Mode::All,
-        };
+        let scope = self.scope();
         let finds = |name: &str| {
             scope
-                .lookup(name, relative_to, mode)
+                .lookup(name, relative_to, reference.mode())
                 .is_ok_and(|(found, _)| found == full)
         };
         if finds(short) {
@@ -707,22 +706,7 @@ impl<'a> RunTypes<'a> {
                 index.by_id.insert(input.id, position);
                 let source = self.sources.get(input.id);
                 let text = |span: Span| source.text(span).into_owned();
-                let package = input
-                    .ast
-                    .items
-                    .iter()
-                    .find_map(|item| match item {
-                        ast::Item::Package(p) => Some(
-                            p.name
-                                .parts
-                                .iter()
-                                .map(|part| text(part.span))
-                                .collect::<Vec<_>>()
-                                .join("."),
-                        ),
-                        _ => None,
-                    })
-                    .unwrap_or_default();
+                let package = super::symbols::package_name(source, input.ast);
                 let mut add = |scope: &str, name: Span, message: bool| -> String {
                     let short = text(name);
                     let full = join(scope, &short);

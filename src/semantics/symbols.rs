@@ -164,6 +164,24 @@ pub struct Collector<'a> {
     default_visibility: pb::feature_set::visibility_feature::DefaultSymbolVisibility,
 }
 
+/// The package `file` declares, dotted, or empty.
+pub fn package_name(source: &crate::source::SourceFile, file: &ast::File) -> String {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            ast::Item::Package(p) => Some(
+                p.name
+                    .parts
+                    .iter()
+                    .map(|part| source.text(part.span))
+                    .collect::<Vec<_>>()
+                    .join("."),
+            ),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
 pub fn join(scope: &str, name: &str) -> String {
     if scope.is_empty() {
         name.to_owned()

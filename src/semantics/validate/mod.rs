@@ -201,20 +201,7 @@ impl<'a> Validator<'a> {
 
     /// The file's package, dotted, or empty.
     fn package_name(&self, file: &ast::File) -> String {
-        file.items
-            .iter()
-            .find_map(|item| match item {
-                ast::Item::Package(p) => Some(
-                    p.name
-                        .parts
-                        .iter()
-                        .map(|part| self.text(part.span))
-                        .collect::<Vec<_>>()
-                        .join("."),
-                ),
-                _ => None,
-            })
-            .unwrap_or_default()
+        super::symbols::package_name(self.source, file)
     }
 
     /// Collects messages (groups included, map entries not), enums and
