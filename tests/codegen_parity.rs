@@ -119,12 +119,18 @@ fn rust_out_writes_tonic_prost_builds_code() {
     let mut failures = Vec::new();
     for proto in &common::protos(&dir) {
         let stem = proto.file_stem().unwrap().to_string_lossy().into_owned();
-        let compilation = compile::compile(&Options {
+        let mut compilation = compile::compile(&Options {
             include_paths: vec![dir.display().to_string()],
             inputs: vec![proto.display().to_string()],
             ..Default::default()
         });
         assert!(!compilation.has_errors(), "{stem} does not compile");
+        let set_options = protoc_rs::descriptors::SetOptions {
+            include_imports: true,
+            include_source_info: true,
+            ..Default::default()
+        };
+        let set_before = compilation.descriptor_set_with(set_options);
         let tonic = protoc_rs::codegen::rust::TonicOptions::default();
         let ours: Vec<(String, String)> = compilation
             .rust_code(
@@ -136,6 +142,13 @@ fn rust_out_writes_tonic_prost_builds_code() {
             .into_iter()
             .map(|f| (f.name, f.content))
             .collect();
+        // `rust_code` frees the syntax trees and parses them again when
+        // they are needed: the set built afterwards must be the same.
+        if compilation.descriptor_set_with(set_options) != set_before {
+            failures.push(format!(
+                "{stem}: the descriptor set after --rust-out differs"
+            ));
+        }
         compare("--rust-out", &stem, &ours, true, &mut failures);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -9,7 +9,7 @@ use protoc_rs::compile::{self, Options};
 fn generated_rust() {
     insta::glob!("../fixtures/codegen", "*.proto", |path| {
         let name = path.file_name().unwrap().to_string_lossy();
-        let compilation = compile::compile(&Options {
+        let mut compilation = compile::compile(&Options {
             include_paths: vec!["fixtures/codegen".into()],
             inputs: vec![format!("fixtures/codegen/{name}")],
             ..Default::default()

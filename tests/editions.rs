@@ -20,7 +20,7 @@ use protoc_rs::compile::{self, Options};
 
 /// The Rust of `names` (relative to `dir`), with tonic's services.
 fn rust_of(dir: &Path, names: &[String]) -> Vec<(String, String)> {
-    let compilation = compile::compile(&Options {
+    let mut compilation = compile::compile(&Options {
         include_paths: vec![dir.display().to_string()],
         inputs: names
             .iter()

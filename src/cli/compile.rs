@@ -308,8 +308,8 @@ fn compile_command(args: &CompileArgs, plugins: &PluginArgs) -> ExitCode {
             .collect(),
         protoc_include: std::env::var("PROTOC_INCLUDE").ok(),
     };
-    let compilation = compile::compile(&options);
-    let code = report_and_write(args, plugins, &compilation);
+    let mut compilation = compile::compile(&options);
+    let code = report_and_write(args, plugins, &mut compilation);
     // The process ends next: freeing the run's trees and tables one
     // allocation at a time would only make it end later.
     std::mem::forget(compilation);
@@ -321,7 +321,7 @@ fn compile_command(args: &CompileArgs, plugins: &PluginArgs) -> ExitCode {
 fn report_and_write(
     args: &CompileArgs,
     plugins: &PluginArgs,
-    compilation: &Compilation,
+    compilation: &mut Compilation,
 ) -> ExitCode {
     let mut out = stderr();
     let format = args.error_format;
@@ -441,7 +441,7 @@ enum Failure {
 /// warnings about features prost cannot honour.
 fn rust_files(
     args: &CompileArgs,
-    compilation: &Compilation,
+    compilation: &mut Compilation,
 ) -> Result<
     (
         Vec<crate::codegen::rust::GeneratedFile>,

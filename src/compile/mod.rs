@@ -11,6 +11,7 @@ pub mod source_tree;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::builtin;
@@ -59,6 +60,9 @@ pub struct ParsedFile {
     pub diagnostics: Vec<Diagnostic>,
     /// Each import statement's file, `None` when it was not found.
     pub imports: Vec<Option<FileId>>,
+    /// Each import statement's kind, kept apart from the tree so that the
+    /// order of a set's files is known without it.
+    import_kinds: Vec<ast::ImportKind>,
     /// For a file printed from a descriptor: its options fields the text
     /// does not carry (see [`decompile`]).
     raw_options: Vec<RawOptions>,
@@ -78,6 +82,8 @@ pub struct Compilation {
     pub analysis: Option<semantics::Analysis>,
     /// The `--descriptor_set_in` files read.
     pub descriptor_set_paths: Vec<String>,
+    /// Whether `rust_code` freed the syntax trees (see [`Self::trees`]).
+    trees_released: bool,
 }
 
 impl Compilation {
@@ -89,25 +95,30 @@ impl Compilation {
     /// (as prost-build does), with warnings about features prost cannot
     /// honour, or diagnostics on the .proto names that would collide in
     /// Rust.
+    ///
+    /// The syntax trees are freed while the code is generated (a large
+    /// file's tree is a large part of the run's memory) and parsed again
+    /// from the sources when something needs them: the compilation can
+    /// still build any descriptor set afterwards.
     pub fn rust_code(
-        &self,
+        &mut self,
         config: &crate::codegen::rust::Config,
         services: crate::codegen::rust::Services<'_>,
     ) -> Result<(Vec<crate::codegen::rust::GeneratedFile>, Vec<Diagnostic>), Vec<Diagnostic>> {
         // The comments only, which is what the code is made of: on a large
         // file, every location would be a large part of the run's memory.
+        // Nor json names, which prost's code does not use.
         let options = descriptors::SetOptions {
             include_imports: true,
             include_source_info: true,
             codegen_source_info: true,
+            given_json_names_only: true,
             ..Default::default()
         };
         let set = self.file_descriptor_set(options);
         let mut warnings = crate::codegen::rust::feature_warnings(&set.file);
-        let mut code = crate::codegen::rust::generate(&set.file, config, services);
-        // Freeing every descriptor and location takes a while; nothing
-        // waits for it. (If no thread can be made, the set is freed here.)
-        let _ = std::thread::Builder::new().spawn(move || drop(set));
+        self.release_trees();
+        let mut code = crate::codegen::rust::generate_owned(set.file, config, services);
         if !warnings.is_empty() || code.is_err() {
             // Where the names are, from the full source info, built only
             // when there is something to report.
@@ -212,7 +223,8 @@ impl Compilation {
     pub fn descriptor_set_with(&self, options: descriptors::SetOptions) -> Vec<u8> {
         match &self.analysis {
             Some(analysis) => {
-                descriptors::encode_set(&self.sources, &self.set_files(options), analysis, options)
+                let trees = self.set_files(options);
+                descriptors::encode_set(&self.sources, &borrow_trees(&trees), analysis, options)
             }
             None => Vec::new(),
         }
@@ -225,18 +237,44 @@ impl Compilation {
     ) -> descriptors::pb::FileDescriptorSet {
         match &self.analysis {
             Some(analysis) => {
-                descriptors::build_set(&self.sources, &self.set_files(options), analysis, options)
+                let trees = self.set_files(options);
+                descriptors::build_set(&self.sources, &borrow_trees(&trees), analysis, options)
             }
             None => descriptors::pb::FileDescriptorSet::default(),
         }
     }
 
     /// The files of the descriptor set `options` ask for, in protoc's order.
-    fn set_files(&self, options: descriptors::SetOptions) -> Vec<(FileId, &ast::File)> {
-        self.file_order(options.include_imports)
-            .into_iter()
-            .map(|id| (id, &self.files[id.0 as usize].ast))
-            .collect()
+    fn set_files(&self, options: descriptors::SetOptions) -> Vec<(FileId, Cow<'_, ast::File>)> {
+        self.trees(self.file_order(options.include_imports))
+    }
+
+    /// The syntax trees of `ids`: the files' own, or, once `rust_code` has
+    /// freed them, each parsed again from its source (parsing is a function
+    /// of the text, so the tree and its spans are the same).
+    fn trees(&self, ids: Vec<FileId>) -> Vec<(FileId, Cow<'_, ast::File>)> {
+        if !self.trees_released {
+            return ids
+                .into_iter()
+                .map(|id| (id, Cow::Borrowed(&self.files[id.0 as usize].ast)))
+                .collect();
+        }
+        crate::par::map(ids, |id| {
+            let tree = syntax::parse(id, self.sources.get(id).bytes()).file;
+            (id, Cow::Owned(tree))
+        })
+    }
+
+    /// Frees every syntax tree, on a thread of its own (nothing waits for
+    /// it; if no thread can be made, they are freed here).
+    fn release_trees(&mut self) {
+        let trees: Vec<ast::File> = self
+            .files
+            .iter_mut()
+            .map(|file| std::mem::replace(&mut file.ast, empty_tree()))
+            .collect();
+        self.trees_released = true;
+        let _ = std::thread::Builder::new().spawn(move || drop(trees));
     }
 
     /// The command-line files in protoc's output order (each after the
@@ -245,11 +283,10 @@ impl Compilation {
         // protoc follows a file's imports, then its `import option`s.
         let imports_of = |id: FileId| {
             let file = &self.files[id.0 as usize];
-            let kinds = file.ast.items.iter().filter_map(|item| match item {
-                ast::Item::Import(import) => Some(import.kind),
-                _ => None,
-            });
-            let (options, regular): (Vec<_>, Vec<_>) = kinds
+            let (options, regular): (Vec<_>, Vec<_>) = file
+                .import_kinds
+                .iter()
+                .copied()
                 .zip(&file.imports)
                 .filter_map(|(kind, target)| Some((kind, (*target)?)))
                 .partition(|(kind, _)| *kind == ast::ImportKind::Option);
@@ -260,6 +297,24 @@ impl Compilation {
                 .collect()
         };
         descriptors::set_order(&self.inputs, &imports_of, include_imports)
+    }
+}
+
+/// The trees of [`Compilation::trees`] as the descriptors stage takes them.
+fn borrow_trees<'t>(trees: &'t [(FileId, Cow<'_, ast::File>)]) -> Vec<(FileId, &'t ast::File)> {
+    trees
+        .iter()
+        .map(|(id, tree)| (*id, tree.as_ref()))
+        .collect()
+}
+
+/// A tree of no items, in the place of a freed one.
+fn empty_tree() -> ast::File {
+    ast::File {
+        syntax_decl: None,
+        items: Vec::new(),
+        span: crate::source::Span::point(0),
+        tokens: crate::source::Span::point(0),
     }
 }
 
@@ -616,6 +671,15 @@ pub fn compile(options: &Options) -> Compilation {
             compilation.files.push(ParsedFile {
                 id,
                 imports: Vec::new(),
+                import_kinds: parsed
+                    .file
+                    .items
+                    .iter()
+                    .filter_map(|item| match item {
+                        ast::Item::Import(import) => Some(import.kind),
+                        _ => None,
+                    })
+                    .collect(),
                 diagnostics: parsed.diagnostics,
                 ast: parsed.file,
                 raw_options: read.raw_options,

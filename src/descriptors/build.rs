@@ -215,6 +215,18 @@ impl<'a> Builder<'a> {
     /// The `FileDescriptorProto` of `ast`.
     pub fn file(&self, ast: &ast::File) -> pb::FileDescriptorProto {
         let (mut proto, package) = self.file_header(ast);
+        // Sized as in `message`: a large file's list of messages would
+        // otherwise keep up to half its room unused.
+        let count = |wanted: fn(&ast::Item) -> bool| ast.items.iter().filter(|i| wanted(i)).count();
+        proto
+            .message_type
+            .reserve_exact(count(|i| matches!(i, ast::Item::Message(_))));
+        proto
+            .enum_type
+            .reserve_exact(count(|i| matches!(i, ast::Item::Enum(_))));
+        proto
+            .service
+            .reserve_exact(count(|i| matches!(i, ast::Item::Service(_))));
         self.each_element(ast, &package, |element| match element {
             Element::Message(m) => proto.message_type.push(m),
             Element::Enum(e) => proto.enum_type.push(e),
@@ -330,6 +342,14 @@ impl<'a> Builder<'a> {
             proto.visibility = Some(visibility_value(v));
         }
         let max_number = range_max(is_message_set(self.source, items));
+        // Each list sized to what it will hold: a list grown one push at a
+        // time keeps up to three quarters of its room unused (a message
+        // with one map keeps room for four nested types), and a codegen
+        // run holds every descriptor of a large file at once.
+        let (fields, oneofs, nested) = element_counts(items, self.syntax == Syntax::Proto3);
+        proto.field.reserve_exact(fields);
+        proto.oneof_decl.reserve_exact(oneofs);
+        proto.nested_type.reserve_exact(nested);
         // Fields, with oneof indexes; nested types in declaration order.
         for item in items {
             match item {
@@ -666,6 +686,35 @@ impl<'a> Builder<'a> {
         }
         proto
     }
+}
+
+/// How many fields, oneofs (synthetic ones included) and nested types the
+/// message of `items` has.
+fn element_counts(items: &[ast::MessageItem], proto3: bool) -> (usize, usize, usize) {
+    let (mut fields, mut oneofs, mut nested) = (0, 0, 0);
+    let is_proto3_optional = |label: &Option<(ast::Label, crate::source::Span)>| {
+        proto3 && matches!(label, Some((ast::Label::Optional, _)))
+    };
+    for item in items {
+        match item {
+            ast::MessageItem::Field(f) => {
+                fields += 1;
+                oneofs += usize::from(is_proto3_optional(&f.label));
+            }
+            ast::MessageItem::Group(_) => fields += 1,
+            ast::MessageItem::Oneof(o) => {
+                oneofs += 1;
+                fields += o
+                    .items
+                    .iter()
+                    .filter(|item| !matches!(item, ast::OneofItem::Option(_)))
+                    .count();
+            }
+            _ => {}
+        }
+    }
+    for_each_nested_message(items, &mut |_| nested += 1);
+    (fields, oneofs, nested)
 }
 
 #[cfg(test)]

@@ -12,32 +12,38 @@ use crate::pb::{DescriptorProto, Edition, FieldDescriptorProto, FileDescriptorPr
 use super::features::{self, FieldShape};
 
 pub struct MessageGraph<'a> {
-    /// Messages by full name with a leading dot.
-    messages: HashMap<String, &'a DescriptorProto>,
-    /// The message types of each message's singular message fields.
-    edges: HashMap<String, Vec<String>>,
-    /// The numbers of each message's delimited message fields (editions'
-    /// groups), which prost-build's rules treat as groups.
-    delimited: HashMap<String, HashSet<i32>>,
-    /// Each message's strongly connected component of `edges`: a message
-    /// reaches the type of one of its singular message fields back
-    /// exactly when the two share a component.
-    component: HashMap<String, usize>,
-    /// Whether each message can derive `Copy`, and `Eq`.
-    copy: HashMap<String, bool>,
-    eq: HashMap<String, bool>,
+    /// Each message's node, by full name with a leading dot. The names are
+    /// the only strings: a large run has hundreds of thousands of messages,
+    /// and one table of indexes costs a fraction of a table per property.
+    index: HashMap<String, u32>,
+    nodes: Vec<Node<'a>>,
+}
+
+struct Node<'a> {
+    message: &'a DescriptorProto,
+    /// The messages of its singular message fields that are in the run.
+    edges: Vec<u32>,
+    /// The numbers of its delimited message fields (editions' groups),
+    /// which prost-build's rules treat as groups.
+    delimited: Vec<i32>,
+    /// Its strongly connected component of `edges`: a message reaches the
+    /// type of one of its singular message fields back exactly when the
+    /// two share a component.
+    component: u32,
+    /// Whether it can derive `Copy`, and `Eq`.
+    copy: bool,
+    eq: bool,
 }
 
 impl<'a> MessageGraph<'a> {
     pub fn new(files: &'a [FileDescriptorProto]) -> MessageGraph<'a> {
         let mut graph = MessageGraph {
-            messages: HashMap::default(),
-            edges: HashMap::default(),
-            delimited: HashMap::default(),
-            component: HashMap::default(),
-            copy: HashMap::default(),
-            eq: HashMap::default(),
+            index: HashMap::default(),
+            nodes: Vec::new(),
         };
+        // Each node's singular message field types, as written, until every
+        // message has its index.
+        let mut targets: Vec<Vec<&'a str>> = Vec::new();
         for file in files {
             let package = match file.package.as_deref() {
                 Some(package) => format!(".{package}"),
@@ -46,8 +52,14 @@ impl<'a> MessageGraph<'a> {
             let edition = file_edition(file);
             let scope = ResolvedFeatures::of_file(file);
             for message in &file.message_type {
-                graph.add(edition, scope, &package, message);
+                graph.add(edition, scope, &package, message, &mut targets);
             }
+        }
+        for (node, names) in graph.nodes.iter_mut().zip(targets) {
+            node.edges = names
+                .into_iter()
+                .filter_map(|name| graph.index.get(name).copied())
+                .collect();
         }
         graph.derives();
         graph
@@ -59,66 +71,47 @@ impl<'a> MessageGraph<'a> {
     /// Tarjan's algorithm finishes first. Linear in the graph: asking
     /// reachability per field made long chains cost cubic time.
     fn derives(&mut self) {
-        let names: Vec<&str> = self.edges.keys().map(String::as_str).collect();
-        let index_of: HashMap<&str, usize> =
-            names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-        let targets: Vec<Vec<usize>> = names
-            .iter()
-            .map(|name| {
-                self.edges[*name]
-                    .iter()
-                    .filter_map(|t| index_of.get(t.as_str()).copied())
-                    .collect()
-            })
-            .collect();
-        let components = strongly_connected(&targets);
-        let mut component = vec![0; names.len()];
+        let edges: Vec<&[u32]> = self.nodes.iter().map(|n| n.edges.as_slice()).collect();
+        let components = strongly_connected(&edges);
         for (c, members) in components.iter().enumerate() {
             for &m in members {
-                component[m] = c;
+                self.nodes[m].component = c as u32;
             }
         }
-        let mut copy: HashMap<String, bool> = HashMap::default();
-        let mut eq: HashMap<String, bool> = HashMap::default();
         for members in &components {
             for &m in members {
-                let name = names[m];
-                let Some(message) = self.messages.get(name) else {
-                    continue;
-                };
-                let field_ok = |field: &FieldDescriptorProto, derives: &HashMap<String, bool>| {
-                    let same_component = index_of
-                        .get(field.type_name())
-                        .is_some_and(|&t| component[t] == component[m]);
-                    !same_component && derives.get(field.type_name()).copied().unwrap_or(false)
-                };
-                let can_copy = message.field.iter().all(|field| {
-                    field.label() != Label::Repeated
-                        && match self.field_type(name, field) {
-                            Type::Message => field_ok(field, &copy),
-                            Type::String | Type::Bytes | Type::Group => false,
-                            _ => true,
-                        }
-                });
-                let can_eq = message
-                    .field
-                    .iter()
-                    .all(|field| match self.field_type(name, field) {
-                        Type::Message => field.label() != Label::Repeated && field_ok(field, &eq),
-                        Type::Float | Type::Double | Type::Group => false,
-                        _ => true,
+                let (can_copy, can_eq) = {
+                    let node = &self.nodes[m];
+                    let field_ok = |field: &FieldDescriptorProto, derives: fn(&Node) -> bool| {
+                        self.node(field.type_name()).is_some_and(|target| {
+                            target.component != node.component && derives(target)
+                        })
+                    };
+                    let can_copy = node.message.field.iter().all(|field| {
+                        field.label() != Label::Repeated
+                            && match node.field_type(field) {
+                                Type::Message => field_ok(field, |n| n.copy),
+                                Type::String | Type::Bytes | Type::Group => false,
+                                _ => true,
+                            }
                     });
-                copy.insert(name.to_owned(), can_copy);
-                eq.insert(name.to_owned(), can_eq);
+                    let can_eq =
+                        node.message
+                            .field
+                            .iter()
+                            .all(|field| match node.field_type(field) {
+                                Type::Message => {
+                                    field.label() != Label::Repeated && field_ok(field, |n| n.eq)
+                                }
+                                Type::Float | Type::Double | Type::Group => false,
+                                _ => true,
+                            });
+                    (can_copy, can_eq)
+                };
+                self.nodes[m].copy = can_copy;
+                self.nodes[m].eq = can_eq;
             }
         }
-        self.component = names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| ((*n).to_owned(), component[i]))
-            .collect();
-        self.copy = copy;
-        self.eq = eq;
     }
 
     fn add(
@@ -127,6 +120,7 @@ impl<'a> MessageGraph<'a> {
         scope: ResolvedFeatures,
         parent: &str,
         message: &'a DescriptorProto,
+        targets: &mut Vec<Vec<&'a str>>,
     ) {
         let name = format!("{parent}.{}", message.name());
         let scope = features::message(scope, message);
@@ -135,41 +129,44 @@ impl<'a> MessageGraph<'a> {
             .as_ref()
             .and_then(|o| o.known.map_entry)
             .unwrap_or(false);
-        let mut targets = Vec::new();
+        let mut node = Node {
+            message,
+            edges: Vec::new(),
+            delimited: Vec::new(),
+            component: 0,
+            copy: false,
+            eq: false,
+        };
+        let mut names = Vec::new();
         for field in &message.field {
             if field.r#type() != Type::Message || field.label() == Label::Repeated {
                 continue;
             }
             let features = features::field(edition, scope, message, field);
             if !is_map_entry && FieldShape::of(field, features).ty == Type::Group {
-                self.delimited
-                    .entry(name.clone())
-                    .or_default()
-                    .insert(field.number());
+                node.delimited.push(field.number());
             } else {
-                targets.push(field.type_name().to_owned());
+                names.push(field.type_name());
             }
         }
-        self.edges.insert(name.clone(), targets);
-        self.messages.insert(name.clone(), message);
+        self.index.insert(name.clone(), self.nodes.len() as u32);
+        self.nodes.push(node);
+        targets.push(names);
         for nested in &message.nested_type {
-            self.add(edition, scope, &name, nested);
+            self.add(edition, scope, &name, nested, targets);
         }
+    }
+
+    fn node(&self, name: &str) -> Option<&Node<'a>> {
+        self.nodes.get(*self.index.get(name)? as usize)
     }
 
     /// The type of a field of `message` as prost-build would see it: a
     /// delimited message field is a group.
     pub fn field_type(&self, message: &str, field: &FieldDescriptorProto) -> Type {
-        match field.r#type() {
-            Type::Message
-                if self
-                    .delimited
-                    .get(message)
-                    .is_some_and(|numbers| numbers.contains(&field.number())) =>
-            {
-                Type::Group
-            }
-            ty => ty,
+        match self.node(message) {
+            Some(node) => node.field_type(field),
+            None => field.r#type(),
         }
     }
 
@@ -177,28 +174,21 @@ impl<'a> MessageGraph<'a> {
     /// fields (a message reaches itself). Only groups need the walk: for a
     /// field with an edge to its type, sharing a component is the answer.
     pub fn is_nested(&self, outer: &str, inner: &str) -> bool {
-        if !self.edges.contains_key(outer) || !self.edges.contains_key(inner) {
+        let (Some(&outer), Some(&inner)) = (self.index.get(outer), self.index.get(inner)) else {
             return false;
-        }
-        if self.component.get(outer) == self.component.get(inner) {
+        };
+        if self.nodes[outer as usize].component == self.nodes[inner as usize].component {
             return true;
         }
         let mut seen = HashSet::default();
         let mut stack = vec![outer];
-        while let Some(name) = stack.pop() {
-            if name == inner {
+        while let Some(node) = stack.pop() {
+            if node == inner {
                 return true;
             }
-            if !seen.insert(name) {
-                continue;
+            if seen.insert(node) {
+                stack.extend(&self.nodes[node as usize].edges);
             }
-            stack.extend(
-                self.edges
-                    .get(name)
-                    .into_iter()
-                    .flatten()
-                    .map(String::as_str),
-            );
         }
         false
     }
@@ -215,11 +205,11 @@ impl<'a> MessageGraph<'a> {
     }
 
     fn shares_component(&self, a: &str, b: &str) -> bool {
-        matches!((self.component.get(a), self.component.get(b)), (Some(x), Some(y)) if x == y)
+        matches!((self.node(a), self.node(b)), (Some(x), Some(y)) if x.component == y.component)
     }
 
     pub fn can_message_derive_copy(&self, message: &str) -> bool {
-        self.copy.get(message).copied().unwrap_or(false)
+        self.node(message).is_some_and(|n| n.copy)
     }
 
     pub fn can_field_derive_copy(&self, message: &str, field: &FieldDescriptorProto) -> bool {
@@ -237,7 +227,7 @@ impl<'a> MessageGraph<'a> {
     }
 
     pub fn can_message_derive_eq(&self, message: &str) -> bool {
-        self.eq.get(message).copied().unwrap_or(false)
+        self.node(message).is_some_and(|n| n.eq)
     }
 
     pub fn can_field_derive_eq(&self, message: &str, field: &FieldDescriptorProto) -> bool {
@@ -253,10 +243,20 @@ impl<'a> MessageGraph<'a> {
     }
 }
 
+impl Node<'_> {
+    /// See [`MessageGraph::field_type`].
+    fn field_type(&self, field: &FieldDescriptorProto) -> Type {
+        match field.r#type() {
+            Type::Message if self.delimited.contains(&field.number()) => Type::Group,
+            ty => ty,
+        }
+    }
+}
+
 /// The strongly connected components of a graph given as each node's
 /// targets, in the order Tarjan's algorithm completes them: a component
 /// comes after every component it points to. Iterative.
-fn strongly_connected(targets: &[Vec<usize>]) -> Vec<Vec<usize>> {
+fn strongly_connected(targets: &[&[u32]]) -> Vec<Vec<usize>> {
     const UNSEEN: usize = usize::MAX;
     let n = targets.len();
     let mut index = vec![UNSEEN; n];
@@ -279,6 +279,7 @@ fn strongly_connected(targets: &[Vec<usize>]) -> Vec<Vec<usize>> {
         on_stack[root] = true;
         while let Some(&mut (node, ref mut done)) = frames.last_mut() {
             if let Some(&target) = targets[node].get(*done) {
+                let target = target as usize;
                 *done += 1;
                 if index[target] == UNSEEN {
                     index[target] = next_index;

@@ -472,15 +472,51 @@ pub fn generate_modules(
     files: &[FileDescriptorProto],
     modules_of: &[Vec<String>],
     config: &Config,
-    mut services: Services<'_>,
+    services: Services<'_>,
 ) -> Result<Vec<GeneratedFile>, Vec<CodegenError>> {
+    let parts = generate_parts(files, config, &services)?;
+    assemble(parts, modules_of, config, services)
+}
+
+/// [`generate`], freeing the descriptors as soon as every declaration is
+/// text: on a large file they are several times the size of the code, and
+/// the modules are put together without them.
+pub fn generate_owned(
+    files: Vec<FileDescriptorProto>,
+    config: &Config,
+    services: Services<'_>,
+) -> Result<Vec<GeneratedFile>, Vec<CodegenError>> {
+    let modules: Vec<Vec<String>> = files.iter().map(|f| module_of(f.package())).collect();
+    let parts = generate_parts(&files, config, &services)?;
+    // Freeing every descriptor takes a while; nothing waits for it. (If no
+    // thread can be made, they are freed here.)
+    let _ = std::thread::Builder::new().spawn(move || drop(files));
+    assemble(parts, &modules, config, services)
+}
+
+/// What the modules are made of, file by file, once the descriptors are no
+/// longer needed.
+struct Parts {
+    /// Each file's messages and enums as formatted text, in order.
+    texts: Vec<Vec<String>>,
+    /// Each file's services as the service generator sees them (none when
+    /// there is no service generator).
+    services: Vec<Vec<Service>>,
+    /// Each file's package.
+    packages: Vec<String>,
+}
+
+/// Every message and enum of `files`, each generated and formatted on its
+/// own thread (token trees cannot move between threads), and every
+/// service's model; or the name problems that would make the code invalid.
+fn generate_parts(
+    files: &[FileDescriptorProto],
+    config: &Config,
+    services: &Services<'_>,
+) -> Result<Parts, Vec<CodegenError>> {
     let graph = MessageGraph::new(files);
     let externs = ExternPaths::new(config);
     let indexes: Vec<SourceIndex<'_>> = crate::par::map_ref(files, SourceIndex::new);
-    // Every message and enum, each generated and formatted on its own
-    // thread (token trees cannot move between threads); a package's text is
-    // its declarations' texts in order, as prettyplease prints a file one
-    // item after another.
     // A name that becomes no identifier would make the generators below
     // build invalid token trees: such files get diagnostics and no code.
     let unnamed: Vec<CodegenError> = files
@@ -504,7 +540,11 @@ pub fn generate_modules(
         let text = if tokens.is_empty() || !generator.errors.is_empty() {
             String::new()
         } else {
-            format(tokens)
+            // Printing grows the text by doubling; all of them are held
+            // until the modules are put together.
+            let mut text = format(tokens);
+            text.shrink_to_fit();
+            text
         };
         (i, text, generator.errors)
     });
@@ -516,6 +556,41 @@ pub fn generate_modules(
     for (i, text, _) in pieces {
         texts[i].push(text);
     }
+    let services = files
+        .iter()
+        .zip(&indexes)
+        .map(|(file, index)| match services {
+            Services::None => Vec::new(),
+            Services::Tonic(_) | Services::Custom(_) => {
+                let mut generator = FileGenerator::new(config, &externs, &graph, file, index);
+                (0..file.service.len())
+                    .map(|i| generator.service(file, i))
+                    .collect()
+            }
+        })
+        .collect();
+    Ok(Parts {
+        texts,
+        services,
+        packages: files.iter().map(|f| f.package().to_owned()).collect(),
+    })
+}
+
+/// The modules of `parts`, in module order: as prost-build writes them,
+/// each file's declarations, then its services through the service
+/// generator, then `finalize`; `finalize_package` per package with
+/// services.
+fn assemble(
+    parts: Parts,
+    modules_of: &[Vec<String>],
+    config: &Config,
+    mut services: Services<'_>,
+) -> Result<Vec<GeneratedFile>, Vec<CodegenError>> {
+    let Parts {
+        mut texts,
+        services: file_services,
+        packages,
+    } = parts;
     let name_of = |i: usize| {
         let module = modules_of.get(i).cloned().unwrap_or_default();
         let name = if module.is_empty() {
@@ -540,7 +615,7 @@ pub fn generate_modules(
     for (i, file_texts) in texts.iter().enumerate() {
         *sizes.entry(name_of(i)).or_default() += file_texts.iter().map(String::len).sum::<usize>();
     }
-    for (i, file) in files.iter().enumerate() {
+    for (i, file_services) in file_services.into_iter().enumerate() {
         let key = name_of(i);
         let size = sizes.get(&key).copied().unwrap_or_default();
         let buf = modules.entry(key).or_insert_with(|| {
@@ -556,12 +631,11 @@ pub fn generate_modules(
             (Services::Custom(custom), _) => *custom,
             _ => continue,
         };
-        if !file.service.is_empty() {
-            packages_with_services.insert(name_of(i), file.package().to_owned());
+        if !file_services.is_empty() {
+            packages_with_services.insert(name_of(i), packages[i].clone());
         }
-        let mut file_generator = FileGenerator::new(config, &externs, &graph, file, &indexes[i]);
-        for index in 0..file.service.len() {
-            generator.generate(file_generator.service(file, index), buf);
+        for service in file_services {
+            generator.generate(service, buf);
         }
         generator.finalize(buf);
     }
