@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
             include_imports: true,
             include_source_info: true,
             retain_options: true,
-            given_json_names_only: false,
+            ..Default::default()
         };
         let _ = protoc_rs::descriptors::encode_set(&map, &[(id, &parsed.file)], &analysis, options);
     }

@@ -46,7 +46,7 @@ fuzz_target!(|data: &[u8]| {
             include_imports: false,
             include_source_info: true,
             retain_options: true,
-            given_json_names_only: false,
+            ..Default::default()
         });
     }
 });
