@@ -119,24 +119,83 @@ impl Reach {
 }
 
 /// Symbols by fully-qualified name, without the leading dot.
+///
+/// Laid out for size: a large run has hundreds of thousands of names, and
+/// a map of owned strings to symbols cost several times the text of the
+/// names. Here the names are one string, the symbols one list, and the
+/// index a table of positions in that list.
 #[derive(Default)]
 pub struct SymbolTable {
-    symbols: HashMap<String, Symbol>,
+    /// Every name, one after another.
+    names: String,
+    /// Each symbol, with where its name is in `names`.
+    entries: Vec<Entry>,
+    /// Positions in `entries`, by the hash of their names.
+    index: hashbrown::HashTable<u32>,
     /// For each package, the files that declare it or a sub-package.
     package_files: HashMap<String, Vec<FileId>>,
 }
 
+struct Entry {
+    name_start: usize,
+    name_len: usize,
+    symbol: Symbol,
+}
+
+fn name_hash(name: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(name)
+}
+
 impl SymbolTable {
+    /// Room for `symbols` symbols.
+    fn reserve(&mut self, symbols: usize) {
+        self.entries.reserve_exact(symbols);
+        self.index.reserve(symbols, |_| 0);
+    }
+
+    fn name_of(&self, entry: &Entry) -> &str {
+        &self.names[entry.name_start..entry.name_start + entry.name_len]
+    }
+
+    fn position(&self, full_name: &str) -> Option<usize> {
+        let position = self.index.find(name_hash(full_name), |&i| {
+            self.name_of(&self.entries[i as usize]) == full_name
+        })?;
+        Some(*position as usize)
+    }
+
     pub fn get(&self, full_name: &str) -> Option<&Symbol> {
-        self.symbols.get(full_name)
+        Some(&self.entries[self.position(full_name)?].symbol)
+    }
+
+    /// Adds `symbol` under `full_name`, which the table does not hold yet.
+    fn insert_new(&mut self, full_name: &str, symbol: Symbol) {
+        // Positions are 32-bit: four billion symbols would take over a
+        // hundred GiB of entries, which no allocation gets to.
+        let Ok(position) = u32::try_from(self.entries.len()) else {
+            return;
+        };
+        self.entries.push(Entry {
+            name_start: self.names.len(),
+            name_len: full_name.len(),
+            symbol,
+        });
+        self.names.push_str(full_name);
+        let (names, entries) = (&self.names, &self.entries);
+        self.index
+            .insert_unique(name_hash(full_name), position, |&i| {
+                let entry = &entries[i as usize];
+                name_hash(&names[entry.name_start..entry.name_start + entry.name_len])
+            });
     }
 
     pub fn len(&self) -> usize {
-        self.symbols.len()
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.symbols.is_empty()
+        self.entries.is_empty()
     }
 
     /// Whether `file` declares package `name` or one inside it.
@@ -148,9 +207,9 @@ impl SymbolTable {
 
     /// All names, for "did you mean" suggestions.
     pub fn names(&self) -> impl Iterator<Item = (&str, &Symbol)> {
-        self.symbols
+        self.entries
             .iter()
-            .map(|(name, symbol)| (name.as_str(), symbol))
+            .map(|entry| (self.name_of(entry), &entry.symbol))
     }
 }
 
@@ -315,7 +374,7 @@ impl<'a> Collector<'a> {
     /// A collector with room for `symbols` symbols.
     pub fn new(sources: &'a SourceMap, symbols: usize) -> Collector<'a> {
         let mut table = SymbolTable::default();
-        table.symbols.reserve(symbols);
+        table.reserve(symbols);
         Collector {
             table,
             sources,
@@ -334,7 +393,7 @@ impl<'a> Collector<'a> {
     }
 
     fn add_reaching(&mut self, full_name: String, kind: SymbolKind, span: Span, reach: Reach) {
-        if let Some(existing) = self.table.symbols.get(&full_name) {
+        if let Some(existing) = self.table.get(&full_name) {
             let existing = *existing;
             if existing.kind == SymbolKind::Package && kind == SymbolKind::Package {
                 return;
@@ -342,8 +401,8 @@ impl<'a> Collector<'a> {
             self.conflict(&full_name, kind, span, existing);
             return;
         }
-        self.table.symbols.insert(
-            full_name,
+        self.table.insert_new(
+            &full_name,
             Symbol {
                 kind,
                 reach,
