@@ -288,7 +288,7 @@ impl<'a> Interpreter<'a> {
                     .items
                     .iter()
                     .filter_map(|item| match item {
-                        ast::OneofItem::Option(o) => Some(o),
+                        ast::OneofItem::Option(o) => Some(&**o),
                         _ => None,
                     })
                     .collect();
@@ -324,7 +324,7 @@ impl<'a> Interpreter<'a> {
         let options: Vec<&OptionDecl> = items
             .iter()
             .filter_map(|item| match item {
-                ast::MessageItem::Option(o) => Some(o),
+                ast::MessageItem::Option(o) => Some(&**o),
                 _ => None,
             })
             .collect();

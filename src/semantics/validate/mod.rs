@@ -465,7 +465,7 @@ impl<'a> Validator<'a> {
 
 fn message_options(items: &[ast::MessageItem]) -> impl Iterator<Item = &ast::OptionDecl> {
     items.iter().filter_map(|item| match item {
-        ast::MessageItem::Option(o) => Some(o),
+        ast::MessageItem::Option(o) => Some(&**o),
         _ => None,
     })
 }

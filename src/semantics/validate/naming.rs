@@ -306,7 +306,7 @@ impl Validator<'_> {
                 continue;
             };
             let options = oneof.items.iter().filter_map(|item| match item {
-                ast::OneofItem::Option(o) => Some(o),
+                ast::OneofItem::Option(o) => Some(&**o),
                 _ => None,
             });
             let own = features.with(self.source, options);

@@ -130,10 +130,10 @@ fn message_statement(i: In<'_>) -> PResult<'_, Option<MessageItem>> {
         (i, MessageItem::Reserved(r))
     } else if i.looking_at("extend") {
         let (i, e) = extend(i)?;
-        (i, MessageItem::Extend(e))
+        (i, MessageItem::Extend(Box::new(e)))
     } else if i.looking_at("option") {
         let (i, o) = options::option_statement(i)?;
-        (i, MessageItem::Option(o))
+        (i, MessageItem::Option(Box::new(o)))
     } else if i.looking_at("oneof") {
         let (i, o) = oneof(i)?;
         (i, MessageItem::Oneof(o))
@@ -425,10 +425,10 @@ fn field(i: In<'_>, label: Option<(Label, Span)>, place: Place) -> PResult<'_, F
                     keyword: keyword_span,
                     name,
                     number,
-                    options: field_options,
+                    options: field_options.into(),
                     span: start.to(body.span),
                     body,
-                    comments,
+                    comments: comments.into(),
                 }),
             ))
         }
@@ -441,9 +441,9 @@ fn field(i: In<'_>, label: Option<(Label, Span)>, place: Place) -> PResult<'_, F
                     ty,
                     name,
                     number,
-                    options: field_options,
+                    options: field_options.into(),
                     span: start.to(end),
-                    comments: comments.unwrap_or_default(),
+                    comments: comments.unwrap_or_default().into(),
                 }),
             ))
         }
@@ -493,7 +493,7 @@ fn oneof(i: In<'_>) -> PResult<'_, Oneof> {
         if i.looking_at("option") {
             // protoc gives up on the whole oneof when an option fails.
             let (rest, option) = options::option_statement(i)?;
-            items.push(OneofItem::Option(option));
+            items.push(OneofItem::Option(Box::new(option)));
             i = rest;
         } else {
             if i.looking_at("required") || i.looking_at("optional") || i.looking_at("repeated") {
