@@ -55,6 +55,8 @@ pub struct RunError {
 /// One parsed file.
 pub struct ParsedFile {
     pub id: FileId,
+    /// Its syntax tree; empty once [`Compilation::rust_code`] has freed
+    /// it (the compilation's descriptor sets parse it again).
     pub ast: ast::File,
     /// Its lexical and syntax diagnostics.
     pub diagnostics: Vec<Diagnostic>,

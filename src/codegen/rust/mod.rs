@@ -579,7 +579,8 @@ fn generate_parts(
 /// The modules of `parts`, in module order: as prost-build writes them,
 /// each file's declarations, then its services through the service
 /// generator, then `finalize`; `finalize_package` per package with
-/// services.
+/// services. A package's text is its declarations' texts in order, as
+/// prettyplease prints a file one item after another.
 fn assemble(
     parts: Parts,
     modules_of: &[Vec<String>],
