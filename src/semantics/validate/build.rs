@@ -4,7 +4,7 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{FieldView, MessageView, Validator};
+use super::{FieldTy, FieldView, MessageView, Validator};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::semantics::shape::{enum_range_end, range_end, range_max, MAX_FIELD_NUMBER};
 use crate::source::Span;
@@ -54,6 +54,7 @@ impl Validator<'_> {
         for extension in &self.extensions {
             out.extend(self.field_number_checks(&extension.field, true));
             out.extend(self.required_extension(&extension.field, &extension.full_name));
+            out.extend(self.repeated_default(&extension.field));
         }
         self.diagnostics.extend(out);
         for index in 0..self.enums.len() {
@@ -67,6 +68,7 @@ impl Validator<'_> {
         let mut out = Vec::new();
         for field in &fields {
             out.extend(self.field_number_checks(field, false));
+            out.extend(self.repeated_default(field));
         }
         let (extension_ranges, reserved_ranges, reserved_names) = self.ranges(message);
         for range in &extension_ranges {
@@ -296,6 +298,33 @@ impl Validator<'_> {
             )
             .protoc(format!("The extension {full_name} cannot be required."))
             .help("make it `optional`"),
+        )
+    }
+
+    /// A repeated field, or a map (repeated in its descriptor), with a
+    /// default: protoc's error is at the value. (A group's default is the
+    /// parser's error already: groups are messages.)
+    fn repeated_default(&self, field: &FieldView<'_>) -> Option<Diagnostic> {
+        let default = field.options.default.as_deref()?;
+        let repeated = match field.ty {
+            FieldTy::Map(_) => true,
+            FieldTy::Group => false,
+            FieldTy::Scalar(_) | FieldTy::Named(_) => field.label == Some(ast::Label::Repeated),
+        };
+        if !repeated {
+            return None;
+        }
+        Some(
+            Diagnostic::error(
+                Code::InvalidDefault,
+                self.file,
+                default.value_span,
+                "repeated fields cannot have a default",
+            )
+            .protoc("Repeated fields can't have default values.")
+            .label("default given here")
+            .help("a repeated field starts empty; there is no single value to default to")
+            .fix(super::default_removal(field.options, default), ""),
         )
     }
 

@@ -90,7 +90,7 @@ impl Validator<'_> {
                 )
                 .protoc("Messages can't have default values.")
                 .label("default given here")
-                .fix(default.span, ""),
+                .fix(super::default_removal(field.options, default), ""),
             ),
             SymbolKind::Enum => {
                 let written = self.text(at);

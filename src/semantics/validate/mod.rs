@@ -463,6 +463,25 @@ impl<'a> Validator<'a> {
     }
 }
 
+/// What to delete to remove a field's `default = ...`: the whole brackets
+/// when it is their only entry, else the entry with the comma that joins
+/// it to its neighbour, so that the rest stays valid.
+fn default_removal(options: &ast::FieldOptions, default: &ast::DefaultValue) -> Span {
+    let mut entries: Vec<Span> = options.options.iter().map(|o| o.span).collect();
+    entries.extend(options.json_name.as_deref().map(|(_, span)| *span));
+    entries.push(default.span);
+    entries.sort_by_key(|span| span.start);
+    let at = entries.iter().position(|span| *span == default.span);
+    match (at, options.span) {
+        (_, Some(brackets)) if entries.len() == 1 => brackets,
+        (Some(at), _) if at + 1 < entries.len() => {
+            Span::new(default.span.start, entries[at + 1].start)
+        }
+        (Some(at), _) if at > 0 => Span::new(entries[at - 1].end, default.span.end),
+        _ => default.span,
+    }
+}
+
 fn message_options(items: &[ast::MessageItem]) -> impl Iterator<Item = &ast::OptionDecl> {
     items.iter().filter_map(|item| match item {
         ast::MessageItem::Option(o) => Some(&**o),
@@ -487,4 +506,52 @@ fn closest<'n>(wanted: &str, candidates: impl Iterator<Item = &'n str>) -> Optio
         })
         .min()
         .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_removal;
+    use crate::source::FileId;
+    use crate::syntax::ast;
+
+    /// The field's line with its default removed as the fix removes it.
+    fn without_default(field: &str) -> String {
+        let text = format!("syntax = \"proto2\";\nmessage M {{\n  {field}\n}}\n");
+        let parsed = crate::syntax::parse(FileId(0), text.as_bytes());
+        let Some(ast::Item::Message(message)) = parsed.file.items.first() else {
+            panic!("no message in {text}");
+        };
+        let Some(ast::MessageItem::Field(f)) = message.body.items.first() else {
+            panic!("no field in {text}");
+        };
+        let default = f.options.default.as_deref().expect("a default");
+        let span = default_removal(&f.options, default);
+        let (start, end) = (span.start as usize, span.end as usize);
+        let fixed = format!("{}{}", &text[..start], &text[end..]);
+        fixed.lines().nth(2).unwrap_or_default().trim().to_owned()
+    }
+
+    #[test]
+    fn a_lone_default_takes_its_brackets_with_it() {
+        assert_eq!(
+            without_default("repeated int32 a = 1 [default = 5];"),
+            "repeated int32 a = 1 ;"
+        );
+    }
+
+    #[test]
+    fn a_default_among_options_takes_its_comma_with_it() {
+        assert_eq!(
+            without_default("repeated int32 a = 1 [default = 5, packed = true];"),
+            "repeated int32 a = 1 [packed = true];"
+        );
+        assert_eq!(
+            without_default("repeated int32 a = 1 [packed = true, default = 5];"),
+            "repeated int32 a = 1 [packed = true];"
+        );
+        assert_eq!(
+            without_default("repeated string a = 1 [json_name = \"b\", default = \"x\"];"),
+            "repeated string a = 1 [json_name = \"b\"];"
+        );
+    }
 }

@@ -181,7 +181,7 @@ impl Validator<'_> {
                 )
                 .protoc("Explicit default values are not allowed in proto3.")
                 .label("default given here")
-                .fix(default.span, ""),
+                .fix(super::default_removal(field.options, default), ""),
             );
         }
         if let Some(enum_type) = self.enum_type(field) {
