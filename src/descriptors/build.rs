@@ -12,7 +12,9 @@ use super::pb;
 use crate::escape::c_escape;
 use crate::semantics::options::{Interpreted, Target, FILE_OPTIONS};
 use crate::semantics::shape::{enum_range_end, is_message_set, json_name, range_end, range_max};
-use crate::semantics::symbols::{for_each_nested_message, join, map_entry_name, NestedRef};
+use crate::semantics::symbols::{
+    for_each_field, for_each_nested_message, join, map_entry_name, FieldRef, NestedRef,
+};
 use crate::semantics::types::scalar as scalar_type;
 use crate::semantics::{symbols::SymbolKind, ResolvedType};
 use crate::source::{FileId, SourceFile};
@@ -691,30 +693,21 @@ impl<'a> Builder<'a> {
 /// How many fields, oneofs (synthetic ones included) and nested types the
 /// message of `items` has.
 fn element_counts(items: &[ast::MessageItem], proto3: bool) -> (usize, usize, usize) {
-    let (mut fields, mut oneofs, mut nested) = (0, 0, 0);
-    let is_proto3_optional = |label: &Option<(ast::Label, crate::source::Span)>| {
-        proto3 && matches!(label, Some((ast::Label::Optional, _)))
-    };
-    for item in items {
-        match item {
-            ast::MessageItem::Field(f) => {
-                fields += 1;
-                oneofs += usize::from(is_proto3_optional(&f.label));
+    let (mut fields, mut synthetic_oneofs, mut nested) = (0, 0, 0);
+    for_each_field(items, &mut |field| {
+        fields += 1;
+        if let FieldRef::Field(f) = field {
+            if proto3 && matches!(f.label, Some((ast::Label::Optional, _))) {
+                synthetic_oneofs += 1;
             }
-            ast::MessageItem::Group(_) => fields += 1,
-            ast::MessageItem::Oneof(o) => {
-                oneofs += 1;
-                fields += o
-                    .items
-                    .iter()
-                    .filter(|item| !matches!(item, ast::OneofItem::Option(_)))
-                    .count();
-            }
-            _ => {}
         }
-    }
+    });
+    let oneofs = items
+        .iter()
+        .filter(|item| matches!(item, ast::MessageItem::Oneof(_)))
+        .count();
     for_each_nested_message(items, &mut |_| nested += 1);
-    (fields, oneofs, nested)
+    (fields, oneofs + synthetic_oneofs, nested)
 }
 
 #[cfg(test)]

@@ -142,6 +142,13 @@ struct Entry {
     symbol: Symbol,
 }
 
+impl Entry {
+    /// Its name, in the table's string of names.
+    fn name<'n>(&self, names: &'n str) -> &'n str {
+        &names[self.name_start..self.name_start + self.name_len]
+    }
+}
+
 fn name_hash(name: &str) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(name)
@@ -155,7 +162,7 @@ impl SymbolTable {
     }
 
     fn name_of(&self, entry: &Entry) -> &str {
-        &self.names[entry.name_start..entry.name_start + entry.name_len]
+        entry.name(&self.names)
     }
 
     fn position(&self, full_name: &str) -> Option<usize> {
@@ -185,8 +192,7 @@ impl SymbolTable {
         let (names, entries) = (&self.names, &self.entries);
         self.index
             .insert_unique(name_hash(full_name), position, |&i| {
-                let entry = &entries[i as usize];
-                name_hash(&names[entry.name_start..entry.name_start + entry.name_len])
+                name_hash(entries[i as usize].name(names))
             });
     }
 

@@ -322,9 +322,9 @@ pub struct MessageBody {
     pub span: Span,
 }
 
-#[derive(Clone, Debug)]
 /// The larger and rarer kinds are boxed: a list of items is as wide as its
 /// widest kind, and most items are fields.
+#[derive(Clone, Debug)]
 pub enum MessageItem {
     Field(Field),
     Group(Group),
@@ -481,7 +481,7 @@ pub struct Field {
 pub struct Rare<T>(Option<Box<T>>);
 
 /// What [`Rare`] can hold: a value with an empty form to stand for it.
-pub trait Emptiable: Default + 'static {
+pub trait Emptiable: 'static {
     fn is_empty(&self) -> bool;
     fn empty() -> &'static Self;
 }
@@ -506,12 +506,6 @@ impl<T: Emptiable> std::ops::Deref for Rare<T> {
             Some(value) => value,
             None => T::empty(),
         }
-    }
-}
-
-impl<T: Emptiable> std::ops::DerefMut for Rare<T> {
-    fn deref_mut(&mut self) -> &mut T {
-        self.0.get_or_insert_with(Default::default)
     }
 }
 
