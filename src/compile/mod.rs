@@ -622,6 +622,12 @@ fn import_names(file: &ast::File) -> impl Iterator<Item = String> + '_ {
 /// them and everything they import (in parallel, wave by wave), then checks
 /// them all.
 pub fn compile(options: &Options) -> Compilation {
+    compile_with(options, semantics::Strategy::Auto)
+}
+
+/// [`compile`], with the semantics stage built as `strategy` says (every
+/// strategy gives the same compilation; tests compare them).
+pub fn compile_with(options: &Options, strategy: semantics::Strategy) -> Compilation {
     let mut compilation = Compilation::default();
     let sets = match DescriptorSets::load(&options.descriptor_sets) {
         Ok(sets) => sets,
@@ -705,7 +711,8 @@ pub fn compile(options: &Options) -> Compilation {
             imports: file.imports.clone(),
         })
         .collect();
-    let mut analysis = semantics::analyze(&compilation.sources, &inputs, &compilation.inputs);
+    let mut analysis =
+        semantics::analyze_with(&compilation.sources, &inputs, &compilation.inputs, strategy);
     drop(inputs);
     for file in &compilation.files {
         append_raw_options(&mut analysis, file.id, &file.raw_options);
@@ -722,10 +729,13 @@ fn append_raw_options(analysis: &mut semantics::Analysis, file: FileId, raw: &[R
         let key = (file, options.offset, options.target);
         analysis
             .options
+            .entry(file)
+            .or_default()
             .entry(key)
             .or_default()
             .extend_from_slice(&options.bytes);
-        if let Some(retained) = analysis.retained_options.get_mut(&key) {
+        let retained = analysis.retained_options.get_mut(&file);
+        if let Some(retained) = retained.and_then(|retained| retained.get_mut(&key)) {
             retained.extend_from_slice(&options.bytes);
         }
     }

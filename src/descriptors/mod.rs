@@ -218,11 +218,11 @@ fn builder<'a>(
         sources.get(id),
         id,
         &analysis.resolved,
-        &analysis.options,
+        analysis.options_of(id),
         ast.syntax(),
     );
     if options.retain_options {
-        builder = builder.retaining(&analysis.retained_options);
+        builder = builder.retaining(analysis.retained_options_of(id));
     }
     if options.given_json_names_only {
         builder = builder.given_json_names_only();
@@ -240,8 +240,8 @@ fn recorder<'a>(
     source_info::Recorder::new(
         sources.get(id),
         id,
-        &analysis.option_destinations,
-        &analysis.options,
+        analysis.option_destinations_of(id),
+        analysis.options_of(id),
         options.retain_options,
     )
 }

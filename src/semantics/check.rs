@@ -678,7 +678,7 @@ pub(super) fn edit_distance(a: &str, b: &str) -> usize {
 pub struct RunTypes<'a> {
     sources: &'a SourceMap,
     files: &'a [super::FileInput<'a>],
-    index: std::cell::OnceCell<RunIndex>,
+    index: std::sync::OnceLock<RunIndex>,
 }
 
 #[derive(Default)]
@@ -695,7 +695,7 @@ impl<'a> RunTypes<'a> {
         RunTypes {
             sources,
             files,
-            index: std::cell::OnceCell::new(),
+            index: std::sync::OnceLock::new(),
         }
     }
 

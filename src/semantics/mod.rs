@@ -48,13 +48,15 @@ pub struct ResolvedType {
 pub struct Analysis {
     /// Type references by file and the start of the reference's span.
     pub resolved: HashMap<(FileId, u32), ResolvedType>,
-    /// Each element's options message, encoded (see [`options::Interpreted`]).
-    pub options: options::Interpreted,
-    /// Where each option statement landed, for SourceCodeInfo.
-    pub option_destinations: options::Destinations,
+    /// Each element's options message, encoded (see [`options::Interpreted`]),
+    /// file by file: files' options are interpreted apart (in parallel),
+    /// and a file's descriptor reads only its own.
+    pub options: HashMap<FileId, options::Interpreted>,
+    /// Where each option statement landed, for SourceCodeInfo, by file.
+    pub option_destinations: HashMap<FileId, options::Destinations>,
     /// The options messages that source-retention stripping changed, as
-    /// written (for `--retain-options`).
-    pub retained_options: options::Interpreted,
+    /// written (for `--retain-options`), by file.
+    pub retained_options: HashMap<FileId, options::Interpreted>,
     /// Every file checked, imports before importers.
     pub order: Vec<FileId>,
     /// Files that were checked and had no errors.
@@ -62,6 +64,35 @@ pub struct Analysis {
     /// All diagnostics of the run, parse diagnostics included, in protoc's
     /// order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the files were built fronts first (see [`Strategy`]) rather
+    /// than sequentially.
+    pub fronts_first: bool,
+}
+
+impl Analysis {
+    /// The options messages of `file`'s elements.
+    pub fn options_of(&self, file: FileId) -> &options::Interpreted {
+        self.options.get(&file).unwrap_or_else(|| empty())
+    }
+
+    /// Where `file`'s option statements landed.
+    pub fn option_destinations_of(&self, file: FileId) -> &options::Destinations {
+        static EMPTY: std::sync::LazyLock<options::Destinations> =
+            std::sync::LazyLock::new(Default::default);
+        self.option_destinations.get(&file).unwrap_or(&EMPTY)
+    }
+
+    /// The options messages of `file` that stripping changed, as written.
+    pub fn retained_options_of(&self, file: FileId) -> &options::Interpreted {
+        self.retained_options.get(&file).unwrap_or_else(|| empty())
+    }
+}
+
+/// No options at all: a file that was not built.
+fn empty() -> &'static options::Interpreted {
+    static EMPTY: std::sync::LazyLock<options::Interpreted> =
+        std::sync::LazyLock::new(Default::default);
+    &EMPTY
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -71,16 +102,40 @@ enum State {
     Failed,
 }
 
+/// How the files of a run are built.
+///
+/// protoc builds each file completely before the next, and
+/// [`Pass::Sequential`] does the same. A file's symbols, names, numbers and
+/// type shapes (its [`Front`]) are what later files read; the rest of its
+/// checks (options, the rules that read them, naming; its [`Back`]) only
+/// read what earlier files built. So when every file builds without an
+/// error, the fronts can all be built first, in protoc's order, the backs
+/// then checked in parallel, and the results put together in that order
+/// again ([`Pass::Replay`]): the same diagnostics in the same order, and
+/// the same options. An error anywhere changes what later files see (a
+/// failed import), so such a run is built again sequentially.
+enum Pass<'a> {
+    Sequential,
+    Fronts(Vec<Front<'a>>),
+    Replay(HashMap<FileId, Back>),
+}
+
 struct Analyzer<'a> {
     sources: &'a SourceMap,
     files: HashMap<FileId, &'a FileInput<'a>>,
+    pass: Pass<'a>,
+    /// Set when [`Pass::Fronts`] or [`Pass::Replay`] cannot give the
+    /// sequential result: the run is then built sequentially.
+    abandoned: bool,
+    /// Files built so far: the next file's build position.
+    built: u32,
     state: HashMap<FileId, State>,
     stack: Vec<FileId>,
     collector: Collector<'a>,
     resolved: HashMap<(FileId, u32), ResolvedType>,
-    options: options::Interpreted,
-    option_destinations: options::Destinations,
-    retained_options: options::Interpreted,
+    options: HashMap<FileId, options::Interpreted>,
+    option_destinations: HashMap<FileId, options::Destinations>,
+    retained_options: HashMap<FileId, options::Interpreted>,
     types: types::TypeIndex<'a>,
     order: Vec<FileId>,
     diagnostics: Vec<Diagnostic>,
@@ -101,68 +156,213 @@ struct Analyzer<'a> {
     run_types: check::RunTypes<'a>,
 }
 
+/// A file built up to its options: what later files read of it is in the
+/// analyzer's tables, the rest is here.
+struct Front<'a> {
+    id: FileId,
+    input: &'a FileInput<'a>,
+    imports: Vec<&'a ast::Import>,
+    /// The file's build position.
+    built: u32,
+    visible: resolve::Visible,
+    /// Files that provided a resolved name.
+    used: HashSet<FileId>,
+    /// The file's diagnostics so far, in protoc's order.
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The rest of a file's checks, from its options on.
+struct Back {
+    id: FileId,
+    /// All of the file's diagnostics, its front's first.
+    diagnostics: Vec<Diagnostic>,
+    options: options::Interpreted,
+    option_destinations: options::Destinations,
+    retained_options: options::Interpreted,
+    /// Options set on elements they do not apply to, reported after every
+    /// file is built.
+    misplaced_options: Vec<Diagnostic>,
+    /// Field numbers in the implementation-reserved range, reported then
+    /// too.
+    reserved_numbers: Vec<Diagnostic>,
+    lifetimes: Vec<Diagnostic>,
+}
+
+impl Back {
+    fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// How [`analyze_with`] builds the files (see [`Pass`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Strategy {
+    /// Fronts first and backs in parallel, where the `parallel` feature is
+    /// on and the run has more than one file; else sequential.
+    Auto,
+    /// Each file completely before the next, as protoc.
+    Sequential,
+    /// Fronts first, then backs (in parallel where the `parallel` feature
+    /// is on), falling back to sequential when a file has an error.
+    FrontsFirst,
+}
+
 /// Checks `inputs` (the command-line files) and everything they import.
 pub fn analyze(sources: &SourceMap, files: &[FileInput<'_>], inputs: &[FileId]) -> Analysis {
-    let declared = files
-        .iter()
-        .map(|f| symbols::DeclarationCount::of(f.ast))
-        .fold(symbols::DeclarationCount::default(), |sum, count| {
-            sum + count
-        });
-    let mut types = types::TypeIndex::default();
-    types.reserve_messages(declared.messages);
-    let mut analyzer = Analyzer {
-        sources,
-        files: files.iter().map(|f| (f.id, f)).collect(),
-        state: HashMap::default(),
-        stack: Vec::new(),
-        collector: Collector::new(sources, declared.symbols),
-        resolved: HashMap::default(),
-        options: HashMap::default(),
-        option_destinations: HashMap::default(),
-        retained_options: HashMap::default(),
-        types,
-        order: Vec::new(),
-        diagnostics: Vec::new(),
-        reported_missing: HashSet::default(),
-        direct: inputs.iter().copied().collect(),
-        registry: validate::Registry::default(),
-        deferred: Vec::new(),
-        lifetimes: Vec::new(),
-        lifetime_failed: HashSet::default(),
-        run_types: check::RunTypes::new(sources, files),
+    analyze_with(sources, files, inputs, Strategy::Auto)
+}
+
+/// [`analyze`], built as `strategy` says: every strategy gives the same
+/// analysis.
+pub fn analyze_with(
+    sources: &SourceMap,
+    files: &[FileInput<'_>],
+    inputs: &[FileId],
+    strategy: Strategy,
+) -> Analysis {
+    let fronts_first = match strategy {
+        Strategy::Auto => cfg!(feature = "parallel") && files.len() > 1,
+        Strategy::Sequential => false,
+        Strategy::FrontsFirst => true,
     };
-    for &input in inputs {
-        analyzer.visit(input);
-        let lifetimes = std::mem::take(&mut analyzer.lifetimes);
-        analyzer.diagnostics.extend(lifetimes);
-    }
-    // A file whose features outlive its edition failed after all.
-    let deferred = std::mem::take(&mut analyzer.deferred);
-    let failed = &analyzer.lifetime_failed;
-    analyzer
-        .diagnostics
-        .extend(deferred.into_iter().filter(|d| !failed.contains(&d.file())));
-    // protoc knows no positions in a file that arrives as a descriptor.
-    for diagnostic in &mut analyzer.diagnostics {
-        if *sources.get(diagnostic.file()).origin() != crate::source::Origin::Text {
-            diagnostic.protoc_offset = None;
+    if fronts_first {
+        if let Some(analysis) = analyze_fronts_first(sources, files, inputs) {
+            return analysis;
         }
     }
-    let ok = analyzer
-        .state
-        .iter()
-        .filter(|(id, s)| **s == State::Built && !analyzer.lifetime_failed.contains(id))
-        .map(|(id, _)| *id)
-        .collect();
-    Analysis {
-        resolved: analyzer.resolved,
-        options: analyzer.options,
-        option_destinations: analyzer.option_destinations,
-        retained_options: analyzer.retained_options,
-        order: analyzer.order,
-        ok,
-        diagnostics: analyzer.diagnostics,
+    let mut analyzer = Analyzer::new(sources, files, inputs, Pass::Sequential);
+    analyzer.run(inputs);
+    analyzer.finish_run()
+}
+
+/// The run built fronts first and checked in parallel (see [`Pass`]), or
+/// `None` when a file has an error.
+fn analyze_fronts_first(
+    sources: &SourceMap,
+    files: &[FileInput<'_>],
+    inputs: &[FileId],
+) -> Option<Analysis> {
+    let mut analyzer = Analyzer::new(sources, files, inputs, Pass::Fronts(Vec::new()));
+    analyzer.run(inputs);
+    if analyzer.abandoned || analyzer.diagnostics.iter().any(Diagnostic::is_error) {
+        return None;
+    }
+    let Pass::Fronts(fronts) = std::mem::replace(&mut analyzer.pass, Pass::Sequential) else {
+        return None;
+    };
+    let backs = {
+        let analyzer = &analyzer;
+        crate::par::map(fronts, |front| analyzer.back(front))
+    };
+    if backs.iter().any(Back::has_errors) {
+        return None;
+    }
+    analyzer.restart_walk(Pass::Replay(
+        backs.into_iter().map(|back| (back.id, back)).collect(),
+    ));
+    analyzer.run(inputs);
+    if analyzer.abandoned {
+        return None;
+    }
+    let mut analysis = analyzer.finish_run();
+    analysis.fronts_first = true;
+    Some(analysis)
+}
+
+impl<'a> Analyzer<'a> {
+    fn new(
+        sources: &'a SourceMap,
+        files: &'a [FileInput<'a>],
+        inputs: &[FileId],
+        pass: Pass<'a>,
+    ) -> Analyzer<'a> {
+        let declared = files
+            .iter()
+            .map(|f| symbols::DeclarationCount::of(f.ast))
+            .fold(symbols::DeclarationCount::default(), |sum, count| {
+                sum + count
+            });
+        let mut types = types::TypeIndex::default();
+        types.reserve_messages(declared.messages);
+        Analyzer {
+            sources,
+            files: files.iter().map(|f| (f.id, f)).collect(),
+            pass,
+            abandoned: false,
+            built: 0,
+            state: HashMap::default(),
+            stack: Vec::new(),
+            collector: Collector::new(sources, declared.symbols),
+            resolved: HashMap::default(),
+            options: HashMap::default(),
+            option_destinations: HashMap::default(),
+            retained_options: HashMap::default(),
+            types,
+            order: Vec::new(),
+            diagnostics: Vec::new(),
+            reported_missing: HashSet::default(),
+            direct: inputs.iter().copied().collect(),
+            registry: validate::Registry::default(),
+            deferred: Vec::new(),
+            lifetimes: Vec::new(),
+            lifetime_failed: HashSet::default(),
+            run_types: check::RunTypes::new(sources, files),
+        }
+    }
+
+    /// Builds every command-line file with what it imports.
+    fn run(&mut self, inputs: &[FileId]) {
+        for &input in inputs {
+            self.visit(input);
+            let lifetimes = std::mem::take(&mut self.lifetimes);
+            self.diagnostics.extend(lifetimes);
+        }
+    }
+
+    /// Forgets the walk of the files (not what their fronts built), to walk
+    /// them again in `pass`.
+    fn restart_walk(&mut self, pass: Pass<'a>) {
+        self.pass = pass;
+        self.built = 0;
+        self.state.clear();
+        self.stack.clear();
+        self.order.clear();
+        self.diagnostics.clear();
+        self.reported_missing.clear();
+        self.deferred.clear();
+        self.lifetimes.clear();
+        self.lifetime_failed.clear();
+    }
+
+    /// The stage's result, once every file is built.
+    fn finish_run(mut self) -> Analysis {
+        // A file whose features outlive its edition failed after all.
+        let deferred = std::mem::take(&mut self.deferred);
+        let failed = &self.lifetime_failed;
+        self.diagnostics
+            .extend(deferred.into_iter().filter(|d| !failed.contains(&d.file())));
+        // protoc knows no positions in a file that arrives as a descriptor.
+        for diagnostic in &mut self.diagnostics {
+            if *self.sources.get(diagnostic.file()).origin() != crate::source::Origin::Text {
+                diagnostic.protoc_offset = None;
+            }
+        }
+        let ok = self
+            .state
+            .iter()
+            .filter(|(id, s)| **s == State::Built && !self.lifetime_failed.contains(id))
+            .map(|(id, _)| *id)
+            .collect();
+        Analysis {
+            resolved: self.resolved,
+            options: self.options,
+            option_destinations: self.option_destinations,
+            retained_options: self.retained_options,
+            order: self.order,
+            ok,
+            diagnostics: self.diagnostics,
+            fronts_first: false,
+        }
     }
 }
 
@@ -342,135 +542,219 @@ impl<'a> Analyzer<'a> {
         self.diagnostics.push(diagnostic.label("imported here"));
     }
 
-    /// Builds one file once its imports are built.
+    /// Builds one file once its imports are built, as the pass says.
     fn build(&mut self, id: FileId, input: &'a FileInput<'a>, imports: Vec<&'a ast::Import>) {
-        let errors_before = self.error_count();
-        let errors_at = self.diagnostics.len();
-        let visible = self.check_imports(id, &imports, &input.imports);
-        // protoc builds a file whose imports failed all the same (their
-        // names are then undefined) and reports what that finds.
-        {
-            self.collector.file(id, input.ast);
-            self.diagnostics.append(&mut self.collector.diagnostics);
-            let mut checker = check::Checker::new(
-                self.sources,
-                &self.collector.table,
-                id,
-                &visible,
-                &mut self.resolved,
-            )
-            .with_run_types(&self.run_types);
-            checker.file(input.ast);
-            let mut used = checker.used_files;
-            let link_diagnostics = checker.diagnostics;
-            // protoc validates while building (before names are resolved),
-            // while cross-linking, and after interpreting options.
-            let mut validator = validate::Validator::new(
-                self.sources.get(id),
-                id,
-                input.ast,
-                &self.resolved,
-                &mut self.registry,
-            );
-            validator.build();
-            self.diagnostics.append(&mut validator.diagnostics);
-            self.diagnostics.extend(link_diagnostics);
-            validator.link();
-            self.diagnostics.append(&mut validator.diagnostics);
-            // protoc interprets options after cross-linking the whole file.
-            types::Builder {
-                index: &mut self.types,
-                sources: self.sources,
-                file: id,
-                resolved: &self.resolved,
-                syntax: input.ast.syntax(),
+        if let Pass::Replay(backs) = &mut self.pass {
+            match backs.remove(&id) {
+                Some(back) => self.finish(back),
+                // The walk went another way: cannot happen, as nothing it
+                // depends on changed; the sequential build is the answer.
+                None => self.abandoned = true,
             }
-            .file(input.ast);
-            let model = types::TypeModel {
-                index: &self.types,
-                sources: self.sources,
-                resolved: &self.resolved,
-            };
-            let mut interpreter = options::Interpreter::new(
-                self.sources,
-                model,
-                &self.collector.table,
-                id,
-                &visible,
-                options::Outputs {
-                    encoded: &mut self.options,
-                    destinations: &mut self.option_destinations,
-                    retained: &mut self.retained_options,
-                },
-            );
-            interpreter.file(input.ast);
-            let clean = self.diagnostics[errors_at..].iter().all(|d| !d.is_error());
-            if clean && interpreter.diagnostics.is_empty() {
-                interpreter.check_constraints();
-            }
-            used.extend(interpreter.used_files);
-            self.diagnostics.extend(interpreter.diagnostics);
-            let misplaced_options = interpreter.target_diagnostics;
-            let lifetimes = interpreter.lifetime_diagnostics;
-            validator.options();
-            self.diagnostics.append(&mut validator.diagnostics);
-            let reserved_numbers = validator.implementation_reserved();
-            if input.ast.syntax() == ast::Syntax::Proto3 {
-                self.diagnostics.extend(proto3_groups(id, input.ast));
-            }
-            let errors =
-                |diagnostics: &[Diagnostic]| diagnostics.iter().filter(|d| d.is_error()).count();
-            // protoc checks names and STRICT visibility last, each only on
-            // a file without errors so far.
-            let clean = errors(&self.diagnostics) == errors_before;
-            let naming_at = self.diagnostics.len();
-            if clean {
-                let table = &self.collector.table;
-                let has_member = |message: &str, name: &str| {
-                    model
-                        .message(&format!(".{message}"))
-                        .is_some_and(|fields| fields.iter().any(|f| f.name == name))
-                        || table
-                            .get(&symbols::join(message, name))
-                            .is_some_and(|s| s.kind == SymbolKind::Oneof)
-                };
-                validator.naming(input.ast, &has_member);
-                self.diagnostics.append(&mut validator.diagnostics);
-                if errors(&self.diagnostics) == errors_before {
-                    validator.strict_visibility(input.ast);
-                    self.diagnostics.append(&mut validator.diagnostics);
-                }
-            }
-            // protoc skips these when the file has errors; it reports unused
-            // imports before checking names.
-            if clean && self.direct.contains(&id) {
-                let before = self.diagnostics.len();
-                self.unused_imports(id, &imports, &input.imports, &used);
-                let warnings = self.diagnostics.len() - before;
-                self.diagnostics[naming_at..].rotate_right(warnings);
-            }
-            let built = self.error_count() == errors_before;
-            if built && self.direct.contains(&id) {
-                self.deferred.extend(misplaced_options);
-                self.deferred.extend(reserved_numbers);
-            }
-            if built {
-                if lifetimes.iter().any(Diagnostic::is_error) {
-                    self.lifetime_failed.insert(id);
-                }
-                let direct = self.direct.contains(&id);
-                self.lifetimes
-                    .extend(lifetimes.into_iter().filter(|d| direct || d.is_error()));
-            }
+            return;
         }
-        let failed = self.error_count() > errors_before;
-        self.state
-            .insert(id, if failed { State::Failed } else { State::Built });
-        self.order.push(id);
+        let built = self.built;
+        self.built += 1;
+        let front = self.front(id, input, imports, built);
+        if let Pass::Fronts(fronts) = &mut self.pass {
+            if front.diagnostics.iter().any(Diagnostic::is_error) {
+                self.abandoned = true;
+            }
+            // As if it built: a file with an error ends this pass.
+            self.state.insert(id, State::Built);
+            fronts.push(front);
+            return;
+        }
+        let back = self.back(front);
+        self.finish(back);
     }
 
-    fn error_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    /// A file's imports, symbols, names, numbers and type shapes: all that
+    /// later files read of it.
+    fn front(
+        &mut self,
+        id: FileId,
+        input: &'a FileInput<'a>,
+        imports: Vec<&'a ast::Import>,
+        built: u32,
+    ) -> Front<'a> {
+        let mut diagnostics = Vec::new();
+        let visible = self.check_imports(id, &imports, &input.imports, &mut diagnostics);
+        // protoc builds a file whose imports failed all the same (their
+        // names are then undefined) and reports what that finds.
+        self.collector.file(id, input.ast);
+        diagnostics.append(&mut self.collector.diagnostics);
+        let mut checker = check::Checker::new(
+            self.sources,
+            &self.collector.table,
+            id,
+            &visible,
+            &mut self.resolved,
+        )
+        .with_run_types(&self.run_types);
+        checker.file(input.ast);
+        let used = checker.used_files;
+        let link_diagnostics = checker.diagnostics;
+        // protoc validates while building (before names are resolved),
+        // while cross-linking, and after interpreting options.
+        let mut validator = validate::Validator::new(
+            self.sources.get(id),
+            id,
+            input.ast,
+            &self.resolved,
+            &mut self.registry,
+        );
+        validator.register();
+        validator.build();
+        diagnostics.append(&mut validator.diagnostics);
+        diagnostics.extend(link_diagnostics);
+        validator.link();
+        diagnostics.append(&mut validator.diagnostics);
+        // protoc interprets options after cross-linking the whole file.
+        types::Builder {
+            index: &mut self.types,
+            sources: self.sources,
+            file: id,
+            resolved: &self.resolved,
+            syntax: input.ast.syntax(),
+            built,
+        }
+        .file(input.ast);
+        Front {
+            id,
+            input,
+            imports,
+            built,
+            visible,
+            used,
+            diagnostics,
+        }
+    }
+
+    /// The rest of a file's checks: options, the rules that read them, and
+    /// names. Reads what the fronts built, changes nothing.
+    fn back(&self, front: Front<'a>) -> Back {
+        let Front {
+            id,
+            input,
+            imports,
+            built,
+            visible,
+            mut used,
+            mut diagnostics,
+        } = front;
+        let model = types::TypeModel {
+            index: &self.types,
+            sources: self.sources,
+            resolved: &self.resolved,
+            horizon: built,
+        };
+        let mut encoded = options::Interpreted::default();
+        let mut destinations = options::Destinations::default();
+        let mut retained = options::Interpreted::default();
+        let mut interpreter = options::Interpreter::new(
+            self.sources,
+            model,
+            &self.collector.table,
+            id,
+            &visible,
+            options::Outputs {
+                encoded: &mut encoded,
+                destinations: &mut destinations,
+                retained: &mut retained,
+            },
+        );
+        interpreter.file(input.ast);
+        let clean = diagnostics.iter().all(|d| !d.is_error());
+        if clean && interpreter.diagnostics.is_empty() {
+            interpreter.check_constraints();
+        }
+        used.extend(interpreter.used_files);
+        diagnostics.extend(interpreter.diagnostics);
+        let misplaced_options = interpreter.target_diagnostics;
+        let lifetimes = interpreter.lifetime_diagnostics;
+        let mut validator = validate::Validator::new(
+            self.sources.get(id),
+            id,
+            input.ast,
+            &self.resolved,
+            &self.registry,
+        );
+        validator.options();
+        diagnostics.append(&mut validator.diagnostics);
+        let reserved_numbers = validator.implementation_reserved();
+        if input.ast.syntax() == ast::Syntax::Proto3 {
+            diagnostics.extend(proto3_groups(id, input.ast));
+        }
+        let no_errors = |diagnostics: &[Diagnostic]| !diagnostics.iter().any(Diagnostic::is_error);
+        // protoc checks names and STRICT visibility last, each only on
+        // a file without errors so far.
+        let clean = no_errors(&diagnostics);
+        let naming_at = diagnostics.len();
+        if clean {
+            let table = &self.collector.table;
+            let has_member = |message: &str, name: &str| {
+                model
+                    .message(&format!(".{message}"))
+                    .is_some_and(|fields| fields.iter().any(|f| f.name == name))
+                    || table
+                        .get(&symbols::join(message, name))
+                        .is_some_and(|s| s.kind == SymbolKind::Oneof)
+            };
+            validator.naming(input.ast, &has_member);
+            diagnostics.append(&mut validator.diagnostics);
+            if no_errors(&diagnostics) {
+                validator.strict_visibility(input.ast);
+                diagnostics.append(&mut validator.diagnostics);
+            }
+        }
+        // protoc skips these when the file has errors; it reports unused
+        // imports before checking names.
+        if clean && self.direct.contains(&id) {
+            let before = diagnostics.len();
+            self.unused_imports(id, &imports, &input.imports, &used, &mut diagnostics);
+            let warnings = diagnostics.len() - before;
+            diagnostics[naming_at..].rotate_right(warnings);
+        }
+        Back {
+            id,
+            diagnostics,
+            options: encoded,
+            option_destinations: destinations,
+            retained_options: retained,
+            misplaced_options,
+            reserved_numbers,
+            lifetimes,
+        }
+    }
+
+    /// Takes in a built file's results, in build order.
+    fn finish(&mut self, back: Back) {
+        let id = back.id;
+        let built = !back.has_errors();
+        self.diagnostics.extend(back.diagnostics);
+        self.options.insert(id, back.options);
+        self.option_destinations
+            .insert(id, back.option_destinations);
+        self.retained_options.insert(id, back.retained_options);
+        let direct = self.direct.contains(&id);
+        if built && direct {
+            self.deferred.extend(back.misplaced_options);
+            self.deferred.extend(back.reserved_numbers);
+        }
+        if built {
+            if back.lifetimes.iter().any(Diagnostic::is_error) {
+                self.lifetime_failed.insert(id);
+            }
+            self.lifetimes.extend(
+                back.lifetimes
+                    .into_iter()
+                    .filter(|d| direct || d.is_error()),
+            );
+        }
+        self.state
+            .insert(id, if built { State::Built } else { State::Failed });
+        self.order.push(id);
     }
 
     /// protoc's "File recursively imports itself", reported at the import
@@ -508,10 +792,11 @@ impl<'a> Analyzer<'a> {
     /// protoc's checks of a file's imports, before its own content; returns
     /// the files whose symbols it may use.
     fn check_imports(
-        &mut self,
+        &self,
         id: FileId,
         imports: &[&ast::Import],
         targets: &[Option<FileId>],
+        diagnostics: &mut Vec<Diagnostic>,
     ) -> resolve::Visible {
         let mut seen: HashMap<&[u8], Span> = HashMap::default();
         for (import, target) in imports.iter().zip(targets) {
@@ -527,7 +812,7 @@ impl<'a> Analyzer<'a> {
                 .label("second import")
                 .secondary(first, "first imported here")
                 .fix(import.span, "");
-                self.diagnostics.push(diagnostic);
+                diagnostics.push(diagnostic);
                 continue;
             }
             let failed = match target {
@@ -546,7 +831,7 @@ impl<'a> Analyzer<'a> {
                 )
                 .protoc(format!("Import \"{name}\" was not found or had errors."))
                 .label("imported here");
-                self.diagnostics.push(diagnostic);
+                diagnostics.push(diagnostic);
             }
         }
         // protoc's dependencies and option dependencies: each import with
@@ -592,11 +877,12 @@ impl<'a> Analyzer<'a> {
 
     /// protoc warns about imports nothing uses, for command-line files.
     fn unused_imports(
-        &mut self,
+        &self,
         id: FileId,
         imports: &[&ast::Import],
         targets: &[Option<FileId>],
         used: &HashSet<FileId>,
+        diagnostics: &mut Vec<Diagnostic>,
     ) {
         for (import, target) in imports.iter().zip(targets) {
             let Some(target) = target else { continue };
@@ -633,7 +919,7 @@ impl<'a> Analyzer<'a> {
             .protoc(format!("Import {name} is unused."))
             .label("nothing from this file is used")
             .fix(import.span, "");
-            self.diagnostics.push(diagnostic);
+            diagnostics.push(diagnostic);
         }
     }
 }

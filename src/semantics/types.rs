@@ -119,17 +119,21 @@ impl TypeIndex<'_> {
     }
 }
 
-/// A declaration and what is read from it, once.
+/// A declaration and what is read from it, once (by whichever thread asks
+/// first: files' options are interpreted in parallel).
 struct Lazy<D, T> {
     decl: D,
-    value: std::cell::OnceCell<T>,
+    /// The build position of the declaring file (see [`TypeModel::horizon`]).
+    built: u32,
+    value: std::sync::OnceLock<T>,
 }
 
 impl<D, T> Lazy<D, T> {
-    fn new(decl: D) -> Lazy<D, T> {
+    fn new(decl: D, built: u32) -> Lazy<D, T> {
         Lazy {
             decl,
-            value: std::cell::OnceCell::new(),
+            built,
+            value: std::sync::OnceLock::new(),
         }
     }
 }
@@ -159,12 +163,20 @@ pub struct TypeModel<'a> {
     pub index: &'a TypeIndex<'a>,
     pub sources: &'a SourceMap,
     pub resolved: &'a HashMap<(FileId, u32), ResolvedType>,
+    /// The build position of the file whose options are read: types of
+    /// files built after it do not exist for it, as they do not yet exist
+    /// in protoc's pool. (A file building before a compiled
+    /// descriptor.proto reads its options messages from the embedded
+    /// schema.) The index may hold them when files are checked in
+    /// parallel after all were built.
+    pub horizon: u32,
 }
 
 impl<'a> TypeModel<'a> {
     /// A message's fields: from the compiled files, else descriptor.proto's.
     pub fn message(&self, name: &str) -> Option<&'a [FieldInfo]> {
-        if let Some(lazy) = self.index.messages.get(name) {
+        let compiled = self.index.messages.get(name);
+        if let Some(lazy) = compiled.filter(|lazy| lazy.built <= self.horizon) {
             let fields = lazy
                 .value
                 .get_or_init(|| self.read_message(name.trim_start_matches('.'), lazy.decl));
@@ -174,7 +186,8 @@ impl<'a> TypeModel<'a> {
     }
 
     pub fn enum_value(&self, enum_name: &str, value: &str) -> Option<i32> {
-        if let Some(lazy) = self.index.enums.get(enum_name) {
+        let compiled = self.index.enums.get(enum_name);
+        if let Some(lazy) = compiled.filter(|lazy| lazy.built <= self.horizon) {
             let values = lazy.value.get_or_init(|| {
                 let source = self.sources.get(lazy.decl.file);
                 lazy.decl
@@ -275,6 +288,8 @@ pub struct Builder<'b, 'a> {
     pub file: FileId,
     pub resolved: &'b HashMap<(FileId, u32), ResolvedType>,
     pub syntax: Syntax,
+    /// The file's build position.
+    pub built: u32,
 }
 
 impl<'a> Builder<'_, 'a> {
@@ -322,7 +337,7 @@ impl<'a> Builder<'_, 'a> {
         };
         self.index
             .messages
-            .insert(format!(".{full}"), Lazy::new(decl));
+            .insert(format!(".{full}"), Lazy::new(decl, self.built));
     }
 
     fn message(&mut self, scope: &str, name: ast::Ident, items: &'a [ast::MessageItem]) {
@@ -355,7 +370,7 @@ impl<'a> Builder<'_, 'a> {
         };
         self.index.enums.insert(
             format!(".{}", join(scope, &self.text(e.name.span))),
-            Lazy::new(decl),
+            Lazy::new(decl, self.built),
         );
     }
 

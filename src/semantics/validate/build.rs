@@ -2,9 +2,11 @@
 //! resolved: field and extension numbers, reserved and extension ranges,
 //! reserved names, and enum bodies.
 
+use std::borrow::Borrow;
+
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{FieldTy, FieldView, MessageView, Validator};
+use super::{FieldTy, FieldView, MessageView, Registry, Validator};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::semantics::shape::{enum_range_end, range_end, range_max, MAX_FIELD_NUMBER};
 use crate::source::Span;
@@ -44,7 +46,7 @@ impl ReservedNames {
     }
 }
 
-impl Validator<'_> {
+impl<R: Borrow<Registry>> Validator<'_, R> {
     /// The build-phase checks of every message and enum of the file.
     pub fn build(&mut self) {
         for index in 0..self.messages.len() {
@@ -470,7 +472,12 @@ impl Validator<'_> {
     }
 }
 
-fn invalid_range(v: &Validator<'_>, span: Span, label: &str, protoc: &str) -> Diagnostic {
+fn invalid_range<R: Borrow<Registry>>(
+    v: &Validator<'_, R>,
+    span: Span,
+    label: &str,
+    protoc: &str,
+) -> Diagnostic {
     Diagnostic::error(Code::InvalidRange, v.file, span, "invalid range")
         .protoc(protoc)
         .label(label)

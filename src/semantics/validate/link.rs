@@ -6,13 +6,13 @@ use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{closest, FieldView, Validator};
+use super::{closest, FieldView, Registry, Validator};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::semantics::shape::MAX_FIELD_NUMBER;
 use crate::semantics::symbols::SymbolKind;
 use crate::syntax::ast;
 
-impl Validator<'_> {
+impl Validator<'_, &mut Registry> {
     pub fn link(&mut self) {
         let mut out = Vec::new();
         for message in &self.messages {

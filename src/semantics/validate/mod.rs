@@ -21,6 +21,8 @@ mod link;
 mod naming;
 mod options;
 
+use std::borrow::Borrow;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use super::shape::{is_message_set, range_end, range_max, IMPLEMENTATION_RESERVED};
@@ -146,13 +148,17 @@ impl<'f> FieldView<'f> {
     }
 }
 
-pub struct Validator<'a> {
+/// `R` is how the validator holds the run's [`Registry`]: `&mut` while
+/// the file is built (it records the file's facts and extensions), `&`
+/// afterwards, when files are checked in parallel against a registry
+/// every file has written to.
+pub struct Validator<'a, R> {
     source: &'a SourceFile,
     file: FileId,
     syntax: Syntax,
     syntax_decl: Option<&'a ast::SyntaxDecl>,
     resolved: &'a HashMap<(FileId, u32), ResolvedType>,
-    registry: &'a mut Registry,
+    registry: R,
     messages: Vec<MessageView<'a>>,
     enums: Vec<EnumView<'a>>,
     extensions: Vec<ExtensionView<'a>>,
@@ -161,17 +167,15 @@ pub struct Validator<'a> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl<'a> Validator<'a> {
-    /// Gathers the declarations of `file` and records its messages and
-    /// enums in the registry (a file may use its own types before their
-    /// declaration).
+impl<'a, R: Borrow<Registry>> Validator<'a, R> {
+    /// Gathers the declarations of `file`.
     pub fn new(
         source: &'a SourceFile,
         file: FileId,
         ast: &'a ast::File,
         resolved: &'a HashMap<(FileId, u32), ResolvedType>,
-        registry: &'a mut Registry,
-    ) -> Validator<'a> {
+        registry: R,
+    ) -> Validator<'a, R> {
         let syntax = ast.syntax();
         let mut validator = Validator {
             source,
@@ -187,8 +191,11 @@ impl<'a> Validator<'a> {
             diagnostics: Vec::new(),
         };
         validator.gather(ast);
-        validator.register();
         validator
+    }
+
+    fn registry(&self) -> &Registry {
+        self.registry.borrow()
     }
 
     fn text(&self, span: Span) -> String {
@@ -287,57 +294,6 @@ impl<'a> Validator<'a> {
                 first_in_block: index == 0,
                 features,
             });
-        }
-    }
-
-    /// Records this file's messages, map entries and enums for later files.
-    fn register(&mut self) {
-        for message in &self.messages {
-            let max = range_max(message.message_set);
-            let mut extension_ranges = Vec::new();
-            for item in message.items {
-                match item {
-                    ast::MessageItem::Extensions(e) => extension_ranges.extend(
-                        e.ranges
-                            .iter()
-                            .map(|r| (r.start.as_i32(), range_end(r, max))),
-                    ),
-                    ast::MessageItem::Field(f) if matches!(f.ty, ast::FieldType::Map(_)) => {
-                        let field = self.source.text(f.name.span).into_owned();
-                        let entry = join(&message.full_name, &map_entry_name(&field));
-                        self.registry.map_entries.insert(entry, field);
-                    }
-                    _ => {}
-                }
-            }
-            self.registry.messages.insert(
-                message.full_name.clone(),
-                MessageFacts {
-                    extension_ranges,
-                    message_set: message.message_set,
-                },
-            );
-        }
-        for e in &self.enums {
-            let values = e
-                .decl
-                .items
-                .iter()
-                .filter_map(|item| match item {
-                    ast::EnumItem::Value(v) => Some((
-                        self.source.text(v.name.span).into_owned(),
-                        v.number.as_i32(),
-                    )),
-                    _ => None,
-                })
-                .collect();
-            self.registry.enums.insert(
-                e.full_name.clone(),
-                EnumFacts {
-                    closed: e.features.closed_enums,
-                    values,
-                },
-            );
         }
     }
 
@@ -460,6 +416,61 @@ impl<'a> Validator<'a> {
                 ))
             })
             .collect()
+    }
+}
+
+impl Validator<'_, &mut Registry> {
+    /// Records this file's messages, map entries and enums for later files
+    /// (and for itself: a file may use its own types before their
+    /// declaration).
+    pub fn register(&mut self) {
+        for message in &self.messages {
+            let max = range_max(message.message_set);
+            let mut extension_ranges = Vec::new();
+            for item in message.items {
+                match item {
+                    ast::MessageItem::Extensions(e) => extension_ranges.extend(
+                        e.ranges
+                            .iter()
+                            .map(|r| (r.start.as_i32(), range_end(r, max))),
+                    ),
+                    ast::MessageItem::Field(f) if matches!(f.ty, ast::FieldType::Map(_)) => {
+                        let field = self.source.text(f.name.span).into_owned();
+                        let entry = join(&message.full_name, &map_entry_name(&field));
+                        self.registry.map_entries.insert(entry, field);
+                    }
+                    _ => {}
+                }
+            }
+            self.registry.messages.insert(
+                message.full_name.clone(),
+                MessageFacts {
+                    extension_ranges,
+                    message_set: message.message_set,
+                },
+            );
+        }
+        for e in &self.enums {
+            let values = e
+                .decl
+                .items
+                .iter()
+                .filter_map(|item| match item {
+                    ast::EnumItem::Value(v) => Some((
+                        self.source.text(v.name.span).into_owned(),
+                        v.number.as_i32(),
+                    )),
+                    _ => None,
+                })
+                .collect();
+            self.registry.enums.insert(
+                e.full_name.clone(),
+                EnumFacts {
+                    closed: e.features.closed_enums,
+                    values,
+                },
+            );
+        }
     }
 }
 

@@ -3,10 +3,12 @@
 //! that do not fit their field, maps, JSON names, and the enum rules that
 //! depend on `allow_alias` and on whether the enum is open.
 
+use std::borrow::Borrow;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::features::{own_feature, Features, Presence};
-use super::{EnumView, FieldTy, FieldView, MessageView, Validator};
+use super::{EnumView, FieldTy, FieldView, MessageView, Registry, Validator};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::semantics::shape::{json_name, range_max};
 use crate::semantics::symbols::SymbolKind;
@@ -35,7 +37,7 @@ struct Container<'c> {
     features: Features,
 }
 
-impl Validator<'_> {
+impl<R: Borrow<Registry>> Validator<'_, R> {
     pub fn options(&mut self) {
         self.file_features();
         if self.syntax == Syntax::Proto3 {
@@ -50,7 +52,7 @@ impl Validator<'_> {
                 continue;
             };
             let message_set = self
-                .registry
+                .registry()
                 .messages
                 .get(&extendee.full_name)
                 .is_some_and(|m| m.message_set);
@@ -185,7 +187,11 @@ impl Validator<'_> {
             );
         }
         if let Some(enum_type) = self.enum_type(field) {
-            let closed = self.registry.enums.get(enum_type).is_some_and(|e| e.closed);
+            let closed = self
+                .registry()
+                .enums
+                .get(enum_type)
+                .is_some_and(|e| e.closed);
             if closed {
                 let container = if is_extension {
                     self.resolved_extendee_name(field).unwrap_or(container)
@@ -402,7 +408,7 @@ impl Validator<'_> {
             out.extend(self.map_types(field, map));
         }
         if let Some(resolved) = self.named_type(field) {
-            if let Some(map_field) = self.registry.map_entries.get(&resolved.full_name) {
+            if let Some(map_field) = self.registry().map_entries.get(&resolved.full_name) {
                 out.push(
                     Diagnostic::error(
                         Code::MapEntryAsType,
@@ -526,7 +532,7 @@ impl Validator<'_> {
             let first = self
                 .resolved(name)
                 .filter(|t| t.kind == SymbolKind::Enum)
-                .and_then(|t| self.registry.enums.get(&t.full_name))
+                .and_then(|t| self.registry().enums.get(&t.full_name))
                 .and_then(|e| e.values.first());
             if let Some((value, number)) = first {
                 if *number != 0 {
@@ -590,7 +596,7 @@ impl Validator<'_> {
             }
             let closed = self
                 .enum_type(field)
-                .and_then(|e| self.registry.enums.get(e))
+                .and_then(|e| self.registry().enums.get(e))
                 .is_some_and(|e| e.closed);
             if closed {
                 error(
