@@ -82,18 +82,38 @@ pub struct SourceFile {
     name: String,
     disk_path: Option<String>,
     origin: Origin,
-    bytes: Vec<u8>,
+    contents: Contents,
     line_starts: OnceLock<Vec<u32>>,
     display: OnceLock<String>,
 }
 
+/// A file's bytes, kept as a string when they are valid UTF-8 (nearly every
+/// file): the text of a span is then a slice, not a check and a copy.
+enum Contents {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl Contents {
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Contents::Text(text) => text.as_bytes(),
+            Contents::Bytes(bytes) => bytes,
+        }
+    }
+}
+
 impl SourceFile {
     pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> SourceFile {
+        let contents = match String::from_utf8(bytes.into()) {
+            Ok(text) => Contents::Text(text),
+            Err(error) => Contents::Bytes(error.into_bytes()),
+        };
         SourceFile {
             name: name.into(),
             disk_path: None,
             origin: Origin::Text,
-            bytes: bytes.into(),
+            contents,
             line_starts: OnceLock::new(),
             display: OnceLock::new(),
         }
@@ -127,26 +147,34 @@ impl SourceFile {
     }
 
     pub fn bytes(&self) -> &[u8] {
-        &self.bytes
+        self.contents.bytes()
     }
 
     pub fn len(&self) -> u32 {
-        self.bytes.len() as u32
+        self.bytes().len() as u32
     }
 
     pub fn is_empty(&self) -> bool {
-        self.bytes.is_empty()
+        self.bytes().is_empty()
     }
 
     /// The bytes of `span`, clamped to the file.
     pub fn slice(&self, span: Span) -> &[u8] {
-        let end = (span.end as usize).min(self.bytes.len());
+        let bytes = self.bytes();
+        let end = (span.end as usize).min(bytes.len());
         let start = (span.start as usize).min(end);
-        &self.bytes[start..end]
+        &bytes[start..end]
     }
 
     /// The text of `span` as UTF-8, replacing invalid sequences.
     pub fn text(&self, span: Span) -> Cow<'_, str> {
+        if let Contents::Text(text) = &self.contents {
+            let end = (span.end as usize).min(text.len());
+            let start = (span.start as usize).min(end);
+            if let Some(slice) = text.get(start..end) {
+                return Cow::Borrowed(slice);
+            }
+        }
         String::from_utf8_lossy(self.slice(span))
     }
 
@@ -156,7 +184,7 @@ impl SourceFile {
         self.line_starts.get_or_init(|| {
             let mut starts = vec![0u32];
             starts.extend(
-                self.bytes
+                self.bytes()
                     .iter()
                     .enumerate()
                     .filter(|(_, &b)| b == b'\n')
@@ -180,7 +208,7 @@ impl SourceFile {
         let offset = offset.min(self.len());
         let line = self.line_index(offset);
         let start = self.line_starts()[line];
-        let column = self.bytes[start as usize..offset as usize]
+        let column = self.bytes()[start as usize..offset as usize]
             .iter()
             .fold(0u32, |col, &b| {
                 if b == b'\t' {
@@ -198,11 +226,10 @@ impl SourceFile {
     /// The file as text for rendering. Each invalid UTF-8 byte becomes one
     /// `?` so byte offsets stay valid in the rendered text.
     pub fn display_text(&self) -> &str {
-        self.display
-            .get_or_init(|| match std::str::from_utf8(&self.bytes) {
-                Ok(text) => text.to_owned(),
-                Err(_) => lossy_same_length(&self.bytes),
-            })
+        match &self.contents {
+            Contents::Text(text) => text,
+            Contents::Bytes(bytes) => self.display.get_or_init(|| lossy_same_length(bytes)),
+        }
     }
 }
 
