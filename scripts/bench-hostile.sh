@@ -56,22 +56,7 @@ echo
 echo "| input | -o --include_source_info | x input | -o | x input | --rust-out | x input | protoc 3.21 -o --include_source_info | x input |"
 echo "|---|---|---|---|---|---|---|---|---|"
 for mb in $sizes; do
-  python3 - "$mb" > "$work/big.proto" << 'EOF'
-import sys
-target = int(sys.argv[1]) * 1024 * 1024
-out = ['syntax = "proto3";\npackage big;\n']
-size = len(out[0])
-i = 0
-while size < target:
-    text = (f"// Message {i}: a comment that is kept in the source info.\n"
-            f"message M{i} {{\n  string name = 1;\n  repeated int64 values = 2;\n"
-            f"  map<string, int32> counts = 3;\n  M{max(i - 1, 0)} previous = 4;\n"
-            f"  oneof choice {{ bytes raw = 5; double score = 6; }}\n}}\n")
-    out.append(text)
-    size += len(text)
-    i += 1
-sys.stdout.write("".join(out))
-EOF
+  python3 "$root/scripts/lib/scale.py" big-stdout "$mb" > "$work/big.proto"
   bytes=$(stat -c %s "$work/big.proto")
   read -r _ info_kib < <(measure "$bin" compile -I "$work" --include_source_info -o "$work/big.pb" "$work/big.proto")
   read -r _ set_kib < <(measure "$bin" compile -I "$work" -o "$work/big.pb" "$work/big.proto")
