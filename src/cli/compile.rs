@@ -380,32 +380,44 @@ fn report_and_write(
         Err(_) => return ExitCode::from(EXIT_INPUT_ERRORS),
     };
     // Every output of the run, written all together or not at all.
-    let mut outputs: Vec<(PathBuf, Vec<u8>)> = Vec::new();
+    // Each output's content in pieces (a descriptor set's are its files).
+    let mut outputs: Vec<(PathBuf, Vec<Vec<u8>>)> = Vec::new();
     if let Some(path) = &args.descriptor_set_out {
-        let bytes = compilation.descriptor_set_with(crate::descriptors::SetOptions {
+        let pieces = compilation.descriptor_set_pieces(crate::descriptors::SetOptions {
             include_imports: args.include_imports,
             include_source_info: args.include_source_info,
             retain_options: args.retain_options,
             given_json_names_only: false,
             codegen_source_info: false,
         });
-        outputs.push((path.clone(), bytes));
+        outputs.push((path.clone(), pieces));
     }
     if let (Some(dir), Some(files)) = (&args.rust_out, rust_files) {
         outputs.extend(
             files
                 .into_iter()
-                .map(|file| (dir.join(&file.name), file.content.into_bytes())),
+                .map(|file| (dir.join(&file.name), vec![file.content.into_bytes()])),
         );
     }
     if let Some(generated) = plugin_files {
-        outputs.extend(generated.into_outputs());
+        outputs.extend(
+            generated
+                .into_outputs()
+                .into_iter()
+                .map(|(path, content)| (path, vec![content])),
+        );
     }
-    let borrowed: Vec<(PathBuf, &[u8])> = outputs
+    let pieces: Vec<Vec<&[u8]>> = outputs
         .iter()
-        .map(|(path, content)| (path.clone(), content.as_slice()))
+        .map(|(_, pieces)| pieces.iter().map(Vec::as_slice).collect())
         .collect();
-    if let Err(error) = compile::output::write_all(&borrowed, compile::output::WriteMode::IfChanged)
+    let borrowed: Vec<(PathBuf, compile::output::Content<'_>)> = outputs
+        .iter()
+        .zip(&pieces)
+        .map(|((path, _), pieces)| (path.clone(), pieces.as_slice()))
+        .collect();
+    if let Err(error) =
+        compile::output::write_all_pieces(&borrowed, compile::output::WriteMode::IfChanged)
     {
         let path = error.path.display().to_string();
         let line = error.to_string();

@@ -232,6 +232,24 @@ impl Compilation {
         }
     }
 
+    /// [`Compilation::descriptor_set_with`] in pieces, one per file, whose
+    /// concatenation is the set: what writing it to a file needs, without
+    /// joining them into a second copy.
+    pub fn descriptor_set_pieces(&self, options: descriptors::SetOptions) -> Vec<Vec<u8>> {
+        match &self.analysis {
+            Some(analysis) => {
+                let trees = self.set_files(options);
+                descriptors::encode_set_pieces(
+                    &self.sources,
+                    &borrow_trees(&trees),
+                    analysis,
+                    options,
+                )
+            }
+            None => Vec::new(),
+        }
+    }
+
     /// The `FileDescriptorSet` of the command-line files, as `options` ask.
     pub fn file_descriptor_set(
         &self,
@@ -726,17 +744,15 @@ pub fn compile_with(options: &Options, strategy: semantics::Strategy) -> Compila
 /// the interpreted ones, as protoc re-serializes a loaded descriptor.
 fn append_raw_options(analysis: &mut semantics::Analysis, file: FileId, raw: &[RawOptions]) {
     for options in raw {
-        let key = (file, options.offset, options.target);
+        let key = (options.offset, options.target);
         analysis
             .options
             .entry(file)
             .or_default()
-            .entry(key)
-            .or_default()
-            .extend_from_slice(&options.bytes);
+            .append(key, &options.bytes, ());
         let retained = analysis.retained_options.get_mut(&file);
-        if let Some(retained) = retained.and_then(|retained| retained.get_mut(&key)) {
-            retained.extend_from_slice(&options.bytes);
+        if let Some(retained) = retained.filter(|retained| retained.contains_key(key)) {
+            retained.append(key, &options.bytes, ());
         }
     }
 }

@@ -104,6 +104,27 @@ pub fn write_all(
     outputs: &[(PathBuf, &[u8])],
     mode: WriteMode,
 ) -> Result<WriteReport, OutputError> {
+    let pieces: Vec<(PathBuf, [&[u8]; 1])> = outputs
+        .iter()
+        .map(|(path, content)| (path.clone(), [*content]))
+        .collect();
+    let outputs: Vec<(PathBuf, Content<'_>)> = pieces
+        .iter()
+        .map(|(path, content)| (path.clone(), content.as_slice()))
+        .collect();
+    write_all_pieces(&outputs, mode)
+}
+
+/// An output's content as pieces, written one after another: a descriptor
+/// set is one piece per file, and joining them would hold a second copy
+/// of the whole set in memory.
+pub type Content<'a> = &'a [&'a [u8]];
+
+/// [`write_all`], with each content in pieces.
+pub fn write_all_pieces(
+    outputs: &[(PathBuf, Content<'_>)],
+    mode: WriteMode,
+) -> Result<WriteReport, OutputError> {
     let mut plans = Vec::with_capacity(outputs.len());
     for (path, content) in outputs {
         plans.push(plan(path, content, mode)?);
@@ -143,7 +164,7 @@ const MAX_SYMLINKS: usize = 40;
 
 /// Checks one destination: where it leads, and whether it can be written
 /// there, without changing anything.
-fn plan(path: &Path, content: &[u8], mode: WriteMode) -> Result<Plan, OutputError> {
+fn plan(path: &Path, content: Content<'_>, mode: WriteMode) -> Result<Plan, OutputError> {
     // `stat` follows every link, the kernel's magic ones (`/dev/stdout`,
     // `/proc/self/fd/1`) included.
     match fs::metadata(path) {
@@ -210,8 +231,8 @@ fn follow_symlinks(path: &Path) -> io::Result<PathBuf> {
 /// read only when the sizes agree, never more than `content`, and a block
 /// at a time, so that comparing a large output costs no second copy of it
 /// in memory.
-fn holds(path: &Path, len: u64, content: &[u8]) -> bool {
-    if len != content.len() as u64 {
+fn holds(path: &Path, len: u64, content: Content<'_>) -> bool {
+    if len != content.iter().map(|piece| piece.len() as u64).sum::<u64>() {
         return false;
     }
     let Ok(file) = fs::File::open(path) else {
@@ -219,17 +240,20 @@ fn holds(path: &Path, len: u64, content: &[u8]) -> bool {
     };
     let mut file = file.take(len);
     let mut block = vec![0; COMPARE_BLOCK];
-    let mut rest = content;
-    loop {
-        let want = rest.len().min(block.len());
-        match file.read(&mut block[..want]) {
-            Ok(0) => return rest.is_empty(),
-            Ok(n) if block[..n] == rest[..n] => rest = &rest[n..],
-            Ok(_) => return false,
-            Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
-            Err(_) => return false,
+    for piece in content {
+        let mut rest = *piece;
+        while !rest.is_empty() {
+            let want = rest.len().min(block.len());
+            match file.read(&mut block[..want]) {
+                Ok(0) => return false,
+                Ok(n) if block[..n] == rest[..n] => rest = &rest[n..],
+                Ok(_) => return false,
+                Err(error) if error.kind() == io::ErrorKind::Interrupted => {}
+                Err(_) => return false,
+            }
         }
     }
+    true
 }
 
 /// How much of an existing output is read at a time to compare it.
@@ -283,7 +307,7 @@ impl Staged {
         &mut self,
         path: &Path,
         target: &Path,
-        content: &[u8],
+        content: Content<'_>,
         permissions: Option<fs::Permissions>,
     ) -> Result<(), OutputError> {
         if let Some(parent) = target.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -343,7 +367,7 @@ impl Staged {
     fn commit(
         mut self,
         plans: &[Plan],
-        outputs: &[(PathBuf, &[u8])],
+        outputs: &[(PathBuf, Content<'_>)],
     ) -> Result<WriteReport, OutputError> {
         // Built before anything is renamed, so that the loop below does not
         // allocate (see the module documentation); on an error it is not
@@ -396,12 +420,16 @@ fn temporary_path(target: &Path) -> PathBuf {
 /// Creates `path` (which must not exist) with `content`; the old file's
 /// permissions carry over to its replacement. No fsync: outputs are
 /// regenerated, not precious, and a build writes many of them.
-fn write_new(path: &Path, content: &[u8], permissions: Option<fs::Permissions>) -> io::Result<()> {
+fn write_new(
+    path: &Path,
+    content: Content<'_>,
+    permissions: Option<fs::Permissions>,
+) -> io::Result<()> {
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)?;
-    file.write_all(content)?;
+    write_pieces(&mut file, content)?;
     if let Some(permissions) = permissions {
         file.set_permissions(permissions)?;
     }
@@ -410,18 +438,28 @@ fn write_new(path: &Path, content: &[u8], permissions: Option<fs::Permissions>) 
 
 /// Writes a device, FIFO or socket as protoc does: opened for writing
 /// (truncating, which devices ignore) and written, never read.
-fn write_in_place(path: &Path, content: &[u8]) -> io::Result<()> {
+fn write_in_place(path: &Path, content: Content<'_>) -> io::Result<()> {
     let mut file = fs::OpenOptions::new()
         .write(true)
         .truncate(true)
         .open(path)?;
-    file.write_all(content)?;
+    write_pieces(&mut file, content)?;
     file.flush()
+}
+
+/// Writes the pieces in order: the file holds their concatenation.
+fn write_pieces(file: &mut fs::File, content: Content<'_>) -> io::Result<()> {
+    content.iter().try_for_each(|piece| file.write_all(piece))
 }
 
 #[cfg(test)]
 mod tests {
     use super::{holds, COMPARE_BLOCK};
+
+    /// `holds` on one piece.
+    fn holds_bytes(path: &std::path::Path, len: u64, content: &[u8]) -> bool {
+        holds(path, len, &[content])
+    }
 
     /// A file holding `content`, in a directory removed with it.
     fn file_with(content: &[u8]) -> (std::path::PathBuf, std::path::PathBuf) {
@@ -443,22 +481,75 @@ mod tests {
             .collect();
         let (dir, path) = file_with(&old);
         let len = old.len() as u64;
-        assert!(holds(&path, len, &old));
+        assert!(holds_bytes(&path, len, &old));
         let mut last = old.clone();
         *last.last_mut().unwrap() ^= 1;
-        assert!(!holds(&path, len, &last), "a change in the last block");
+        assert!(
+            !holds_bytes(&path, len, &last),
+            "a change in the last block"
+        );
         let mut first = old.clone();
         first[0] ^= 1;
-        assert!(!holds(&path, len, &first), "a change in the first block");
+        assert!(
+            !holds_bytes(&path, len, &first),
+            "a change in the first block"
+        );
         let mut boundary = old.clone();
         boundary[COMPARE_BLOCK] ^= 1;
         assert!(
-            !holds(&path, len, &boundary),
+            !holds_bytes(&path, len, &boundary),
             "a change at a block boundary"
         );
         assert!(
-            !holds(&path, len, &old[..old.len() - 1]),
+            !holds_bytes(&path, len, &old[..old.len() - 1]),
             "a shorter content"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn pieces_hold_what_their_concatenation_holds() {
+        let old: Vec<u8> = (0..COMPARE_BLOCK * 2 + 5)
+            .map(|i| (i % 253) as u8)
+            .collect();
+        let (dir, path) = file_with(&old);
+        let len = old.len() as u64;
+        for cut in [
+            0,
+            1,
+            COMPARE_BLOCK - 1,
+            COMPARE_BLOCK,
+            COMPARE_BLOCK + 3,
+            old.len(),
+        ] {
+            let (head, tail) = old.split_at(cut);
+            assert!(holds(&path, len, &[head, &[], tail]), "cut at {cut}");
+            let mut changed = tail.to_vec();
+            if let Some(byte) = changed.first_mut() {
+                *byte ^= 1;
+                assert!(!holds(&path, len, &[head, &changed]), "change after {cut}");
+            }
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn pieces_are_written_one_after_another() {
+        let dir = std::env::temp_dir().join(format!("protoc-rs-pieces-{}", std::process::id()));
+        let path = dir.join("nested").join("set.pb");
+        let pieces: [&[u8]; 4] = [b"one ", b"", b"two ", b"three"];
+        let report =
+            super::write_all_pieces(&[(path.clone(), &pieces)], super::WriteMode::IfChanged)
+                .unwrap();
+        assert_eq!(report.written, vec![path.clone()]);
+        assert_eq!(std::fs::read(&path).unwrap(), b"one two three");
+        let again =
+            super::write_all_pieces(&[(path.clone(), &pieces)], super::WriteMode::IfChanged)
+                .unwrap();
+        assert_eq!(
+            again.unchanged,
+            vec![path],
+            "the same pieces change nothing"
         );
         std::fs::remove_dir_all(dir).unwrap();
     }
@@ -466,8 +557,8 @@ mod tests {
     #[test]
     fn an_empty_file_holds_empty_content() {
         let (dir, path) = file_with(b"");
-        assert!(holds(&path, 0, b""));
-        assert!(!holds(&path, 0, b"x"));
+        assert!(holds_bytes(&path, 0, b""));
+        assert!(!holds_bytes(&path, 0, b"x"));
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -172,9 +172,9 @@ impl<'a> Builder<'a> {
         key: u32,
         target: Target,
     ) -> Option<Box<pb::WithUnknown<T>>> {
-        let element = (self.file, key, target);
-        let retained = self.retained.and_then(|r| r.get(&element));
-        let bytes = retained.or_else(|| self.options.get(&element))?;
+        let element = (key, target);
+        let retained = self.retained.and_then(|r| r.get(element));
+        let (bytes, ()) = retained.or_else(|| self.options.get(element))?;
         // The interpreter wrote these bytes from the same schema.
         Some(Box::new(
             pb::WithUnknown::from_bytes(bytes).unwrap_or_default(),

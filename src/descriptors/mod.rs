@@ -72,23 +72,14 @@ pub struct SetOptions {
 }
 
 /// Builds and encodes a `FileDescriptorSet` of `files`: byte for byte what
-/// encoding [`build_set`]'s result gives, without ever holding every
-/// descriptor at once. Files are built and encoded in parallel, each as the
-/// set's field 1, and dropped as soon as they are bytes; on a large run the
-/// descriptors would otherwise be the biggest thing in memory.
+/// encoding [`build_set`]'s result gives (see [`encode_set_pieces`]).
 pub fn encode_set(
     sources: &SourceMap,
     files: &[(FileId, &ast::File)],
     analysis: &Analysis,
     options: SetOptions,
 ) -> Vec<u8> {
-    let mut pieces: Vec<Vec<u8>> = crate::par::map_ref(files, |&(id, ast)| {
-        let mut bytes = Vec::with_capacity(expected_size(sources.get(id).bytes().len(), options));
-        length_delimited(&mut bytes, 1, |out| {
-            encode_file(sources, id, ast, analysis, options, out)
-        });
-        bytes
-    });
+    let mut pieces = encode_set_pieces(sources, files, analysis, options);
     if pieces.len() == 1 {
         return pieces.pop().unwrap_or_default();
     }
@@ -97,6 +88,30 @@ pub fn encode_set(
         out.extend_from_slice(&piece);
     }
     out
+}
+
+/// The encoded `FileDescriptorSet` of `files` in pieces, one per file (the
+/// set's field 1), whose concatenation is the set: written one after
+/// another, they make the set without a second copy of it in memory.
+/// Files are built and encoded in parallel, and dropped as soon as they
+/// are bytes; on a large run the descriptors would otherwise be the
+/// biggest thing in memory.
+pub fn encode_set_pieces(
+    sources: &SourceMap,
+    files: &[(FileId, &ast::File)],
+    analysis: &Analysis,
+    options: SetOptions,
+) -> Vec<Vec<u8>> {
+    crate::par::map_ref(files, |&(id, ast)| {
+        let mut bytes = Vec::with_capacity(expected_size(sources.get(id).bytes().len(), options));
+        length_delimited(&mut bytes, 1, |out| {
+            encode_file(sources, id, ast, analysis, options, out)
+        });
+        // The room left is address space the allocator may have touched;
+        // the pieces stay until the set is written.
+        bytes.shrink_to_fit();
+        bytes
+    })
 }
 
 /// Room enough, most of the time, for the encoded descriptor of a file of
@@ -239,7 +254,6 @@ fn recorder<'a>(
 ) -> source_info::Recorder<'a> {
     source_info::Recorder::new(
         sources.get(id),
-        id,
         analysis.option_destinations_of(id),
         analysis.options_of(id),
         options.retain_options,

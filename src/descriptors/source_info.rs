@@ -14,7 +14,7 @@
 
 use super::pb::{self, source_code_info::Location};
 use crate::semantics::options::{Destinations, Interpreted, Target, FILE_OPTIONS};
-use crate::source::{FileId, SourceFile, Span};
+use crate::source::{SourceFile, Span};
 use crate::syntax::ast;
 use crate::syntax::comments::Comment;
 
@@ -115,7 +115,6 @@ struct FileCounts {
 
 pub struct Recorder<'a> {
     source: &'a SourceFile,
-    file: FileId,
     destinations: &'a Destinations,
     /// The options messages written, to tell which ones stripping emptied.
     options: &'a Interpreted,
@@ -151,14 +150,12 @@ pub enum Detail {
 impl<'a> Recorder<'a> {
     pub fn new(
         source: &'a SourceFile,
-        file: FileId,
         destinations: &'a Destinations,
         options: &'a Interpreted,
         retain_options: bool,
     ) -> Recorder<'a> {
         Recorder {
             source,
-            file,
             destinations,
             options,
             retain_options,
@@ -170,7 +167,7 @@ impl<'a> Recorder<'a> {
     /// an options message that stripping emptied, and every location
     /// inside it.
     fn options_written(&self, key: u32, target: Target) -> bool {
-        self.retain_options || self.options.contains_key(&(self.file, key, target))
+        self.retain_options || self.options.contains_key((key, target))
     }
 
     /// The SourceCodeInfo of `file`, with the locations `detail` asks for.
@@ -730,10 +727,10 @@ impl<'a> Recorder<'a> {
     /// had it not been interpreted, at `uninterpreted_option`); none for an
     /// option stripped for its source retention.
     fn option(&mut self, options_path: &[i32], option: &ast::OptionDecl) {
-        let destination = self.destinations.get(&(self.file, option.span.start));
+        let destination = self.destinations.get(option.span.start);
         let path = match destination {
-            Some(d) if d.stripped && !self.retain_options => return,
-            Some(d) => child(options_path, &d.path),
+            Some((_, stripped)) if stripped && !self.retain_options => return,
+            Some((path, _)) => child(options_path, path),
             None => child(options_path, &[tag::UNINTERPRETED_OPTION]),
         };
         self.add_commented(&path, option.span, &option.comments);

@@ -716,6 +716,11 @@ impl<'a> Analyzer<'a> {
             let warnings = diagnostics.len() - before;
             diagnostics[naming_at..].rotate_right(warnings);
         }
+        // What the descriptors read of the interpreter's work, looked up
+        // from now on.
+        encoded.seal();
+        retained.seal();
+        destinations.seal();
         Back {
             id,
             diagnostics,

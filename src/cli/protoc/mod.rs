@@ -125,14 +125,19 @@ fn run_compiled(invocation: &Invocation, compilation: &Compilation) -> u8 {
         }
     }
     if let Some(path) = &invocation.descriptor_set_out {
-        let bytes = compilation.descriptor_set_with(SetOptions {
+        let pieces = compilation.descriptor_set_pieces(SetOptions {
             include_imports: invocation.include_imports,
             include_source_info: invocation.include_source_info,
             retain_options: invocation.retain_options,
             given_json_names_only: false,
             codegen_source_info: false,
         });
-        if let Err(err) = std::fs::write(path, bytes) {
+        // As protoc: the file is opened and written, not staged.
+        let written = std::fs::File::create(path).and_then(|mut file| {
+            use std::io::Write;
+            pieces.iter().try_for_each(|piece| file.write_all(piece))
+        });
+        if let Err(err) = written {
             eprintln!("{path}: {}", compile::source_tree::os_error_text(&err));
             return 1;
         }

@@ -22,7 +22,10 @@ use crate::source::{FileId, SourceMap, Span};
 use crate::syntax::ast::{self, FullIdent, OptionDecl, ValueKind};
 use crate::syntax::literals;
 
+mod packed;
 mod wire;
+
+pub use packed::Packed;
 
 mod constraints;
 
@@ -42,27 +45,19 @@ pub struct Outputs<'a> {
     pub retained: &'a mut Interpreted,
 }
 
-/// For each option that was interpreted, keyed by file and the start of
-/// the option's span: where it landed (see [`Destination`]).
-pub type Destinations = HashMap<(FileId, u32), Destination>;
+/// Where each option statement of a file that was interpreted landed, by
+/// the start of the statement's span: the field numbers from the options
+/// message to the field set, and an index for a repeated field (where
+/// protoc's SourceCodeInfo puts the option's location), with whether a
+/// field on the way has source retention, so that protoc's output strips
+/// the option and its location.
+pub type Destinations = Packed<u32, i32, bool>;
 
-/// Where an option landed in its options message.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Destination {
-    /// Field numbers from the options message to the field set, and an
-    /// index for a repeated field: where protoc's SourceCodeInfo puts the
-    /// option's location.
-    pub path: Vec<i32>,
-    /// Whether a field on the way has source retention, so that protoc's
-    /// output strips the option (and its location).
-    pub stripped: bool,
-}
-
-/// Encoded options messages by file, the start of the element's name span
-/// ([`FILE_OPTIONS`] for the file; the `extensions` keyword for an extension
-/// range) and the kind of options ([`Target`]), since a group's field and
-/// message share a name.
-pub type Interpreted = HashMap<(FileId, u32, Target), Vec<u8>>;
+/// A file's encoded options messages by the start of the element's name
+/// span ([`FILE_OPTIONS`] for the file; the `extensions` keyword for an
+/// extension range) and the kind of options ([`Target`]), since a group's
+/// field and message share a name.
+pub type Interpreted = Packed<(u32, Target), u8>;
 
 /// The most parts an option name may have: each part but the last is a
 /// message nested in the one before, and protobuf parsers (protoc's, prost,
@@ -119,7 +114,7 @@ enum Failure {
 }
 
 /// Which options message an element has.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Target {
     File,
     Message,
@@ -415,13 +410,13 @@ impl<'a> Interpreter<'a> {
         let mut retained = tree.encode_declared_fields();
         retained.append(&mut self.statements_as_written);
         if retained != encoded {
-            self.retained.insert((self.file, key, target), retained);
+            self.retained.insert((key, target), &retained, ());
         }
         self.written.push((key, target, written));
         if encoded.is_empty() && stripped {
             return;
         }
-        self.encoded.insert((self.file, key, target), encoded);
+        self.encoded.insert((key, target), &encoded, ());
     }
 
     /// descriptor.proto's `targets` and `feature_support` annotations on
@@ -845,13 +840,8 @@ impl<'a> Interpreter<'a> {
             *count += 1;
         }
         let stripped = path.iter().any(|f| f.source_retention);
-        self.destinations.insert(
-            (self.file, option.span.start),
-            Destination {
-                path: destination,
-                stripped,
-            },
-        );
+        self.destinations
+            .insert(option.span.start, &destination, stripped);
     }
 
     /// A name as written, dots and all.

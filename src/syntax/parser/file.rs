@@ -76,7 +76,7 @@ pub(super) fn file(ctx: &Ctx<'_>) -> File {
     }
     File {
         syntax_decl,
-        items,
+        items: super::exact(items),
         span: file_span,
         tokens,
     }

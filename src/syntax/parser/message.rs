@@ -527,7 +527,7 @@ fn oneof(i: In<'_>) -> PResult<'_, Oneof> {
             }
         }
         if let Some((rest, (close, _))) = try_end_decl(i, b'}', false) {
-            items.shrink_to_fit();
+            let items = super::exact(items);
             return Ok((
                 rest,
                 Oneof {
@@ -574,7 +574,7 @@ pub(super) fn extend(i: In<'_>) -> PResult<'_, Extend> {
             }
         }
         if let Some((rest, (close, _))) = try_end_decl(i, b'}', false) {
-            items.shrink_to_fit();
+            let items = super::exact(items);
             return Ok((
                 rest,
                 Extend {

@@ -279,6 +279,20 @@ fn skip_rest_of_block(ctx: &Ctx<'_>, mut idx: usize) -> usize {
     }
 }
 
+/// `items` in an allocation of exactly their number. Syntax trees of a
+/// whole corpus stay in memory until the descriptors are written, and
+/// growth by doubling leaves up to half of a list unused; `shrink_to_fit`
+/// is not enough, as an allocator may keep a block that is at least half
+/// used where it is (mimalloc's `realloc` does), slack and all.
+pub(crate) fn exact<T>(items: Vec<T>) -> Vec<T> {
+    if items.capacity() == items.len() {
+        return items;
+    }
+    let mut exact = Vec::with_capacity(items.len());
+    exact.extend(items);
+    exact
+}
+
 /// Runs the statements of a block until `}`: protoc's block loops. Each
 /// failed statement is reported and skipped. `eof_message` is protoc's
 /// error when the file ends first.
@@ -293,10 +307,7 @@ pub(crate) fn block<'a, T>(
     let open = i.idx.saturating_sub(1);
     loop {
         if let Some((rest, close)) = primitives::try_end_decl(i, b'}', false) {
-            // Syntax trees of a whole corpus stay in memory until the
-            // descriptors are written; growth slack would be a third of them.
-            items.shrink_to_fit();
-            return Ok((rest, (items, close.0)));
+            return Ok((rest, (exact(items), close.0)));
         }
         if i.at_eof() {
             return Err(primitives::fail_eof_unclosed(i, eof_message, what, open));

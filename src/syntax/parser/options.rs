@@ -315,8 +315,7 @@ fn aggregate_fields(mut i: In<'_>, end: usize, depth: u32) -> PResult<'_, Vec<Ag
             i = i.next();
         }
     }
-    fields.shrink_to_fit();
-    Ok((i, fields))
+    Ok((i, super::exact(fields)))
 }
 
 fn aggregate_field(i: In<'_>, depth: u32) -> PResult<'_, AggregateField> {
@@ -551,7 +550,7 @@ pub(super) fn field_options(i: In<'_>, default_for: DefaultFor) -> PResult<'_, F
         }
     }
     let (i, close) = cut(sym(b']')).parse(i)?;
-    result.options.shrink_to_fit();
+    result.options = super::exact(std::mem::take(&mut result.options));
     result.span = Some(open.to(close));
     Ok((i, result))
 }

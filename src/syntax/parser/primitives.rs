@@ -229,7 +229,9 @@ pub(crate) fn string_lit<'a>(
             return Err(miss(i, what, protoc));
         }
         let start = i.current().span;
-        let mut value = Vec::new();
+        // Room for the first literal without its quotes, which escapes
+        // only shorten; the value stays in the tree.
+        let mut value = Vec::with_capacity(i.ctx.text(start).len().saturating_sub(2));
         let mut end = start;
         while i.kind() == TokenKind::Str {
             end = i.current().span;
@@ -239,7 +241,7 @@ pub(crate) fn string_lit<'a>(
         Ok((
             i,
             StrLit {
-                value,
+                value: super::exact(value),
                 span: start.to(end),
             },
         ))
