@@ -216,6 +216,8 @@ target_row() { # what, ratio, limit
   worst=$(sed -n 's/^worst step: \([0-9.]*\)× .*/\1/p' "$out/scale.md")
   target_row "scale series, worst growth beyond linear per doubling" "${worst:-99}" 1.2
 } > "$out/targets.md"
-cat "$out/results.md" "$out/targets.md"
+# The full table is not made when only the targets are measured.
+[ -n "${BENCH_TARGETS_ONLY:-}" ] || cat "$out/results.md"
+cat "$out/targets.md"
 echo
 cat "$out/build-script.md" "$out/scale.md" 2> /dev/null || true
