@@ -478,18 +478,22 @@ impl Validator<'_, &mut Registry> {
 /// when it is their only entry, else the entry with the comma that joins
 /// it to its neighbour, so that the rest stays valid.
 fn default_removal(options: &ast::FieldOptions, default: &ast::DefaultValue) -> Span {
+    entry_removal(options, default.span)
+}
+
+/// What to delete to remove the bracketed entry at `entry` (an option, the
+/// `default` or the `json_name`), as [`default_removal`] does.
+fn entry_removal(options: &ast::FieldOptions, entry: Span) -> Span {
     let mut entries: Vec<Span> = options.options.iter().map(|o| o.span).collect();
     entries.extend(options.json_name.as_deref().map(|(_, span)| *span));
-    entries.push(default.span);
+    entries.extend(options.default.as_deref().map(|default| default.span));
     entries.sort_by_key(|span| span.start);
-    let at = entries.iter().position(|span| *span == default.span);
+    let at = entries.iter().position(|span| *span == entry);
     match (at, options.span) {
-        (_, Some(brackets)) if entries.len() == 1 => brackets,
-        (Some(at), _) if at + 1 < entries.len() => {
-            Span::new(default.span.start, entries[at + 1].start)
-        }
-        (Some(at), _) if at > 0 => Span::new(entries[at - 1].end, default.span.end),
-        _ => default.span,
+        (Some(_), Some(brackets)) if entries.len() == 1 => brackets,
+        (Some(at), _) if at + 1 < entries.len() => Span::new(entry.start, entries[at + 1].start),
+        (Some(at), _) if at > 0 => Span::new(entries[at - 1].end, entry.end),
+        _ => entry,
     }
 }
 
@@ -521,12 +525,12 @@ fn closest<'n>(wanted: &str, candidates: impl Iterator<Item = &'n str>) -> Optio
 
 #[cfg(test)]
 mod tests {
-    use super::default_removal;
-    use crate::source::FileId;
+    use super::{default_removal, entry_removal};
+    use crate::source::{FileId, Span};
     use crate::syntax::ast;
 
-    /// The field's line with its default removed as the fix removes it.
-    fn without_default(field: &str) -> String {
+    /// The field's line with the span `remove` picks deleted.
+    fn fixed_field(field: &str, remove: impl Fn(&ast::FieldOptions) -> Span) -> String {
         let text = format!("syntax = \"proto2\";\nmessage M {{\n  {field}\n}}\n");
         let parsed = crate::syntax::parse(FileId(0), text.as_bytes());
         let Some(ast::Item::Message(message)) = parsed.file.items.first() else {
@@ -535,11 +539,42 @@ mod tests {
         let Some(ast::MessageItem::Field(f)) = message.body.items.first() else {
             panic!("no field in {text}");
         };
-        let default = f.options.default.as_deref().expect("a default");
-        let span = default_removal(&f.options, default);
+        let span = remove(&f.options);
         let (start, end) = (span.start as usize, span.end as usize);
         let fixed = format!("{}{}", &text[..start], &text[end..]);
         fixed.lines().nth(2).unwrap_or_default().trim().to_owned()
+    }
+
+    /// The field's line with its default removed as the fix removes it.
+    fn without_default(field: &str) -> String {
+        fixed_field(field, |options| {
+            let default = options.default.as_deref().expect("a default");
+            default_removal(options, default)
+        })
+    }
+
+    /// The field's line with its last bracketed option removed.
+    fn without_last_option(field: &str) -> String {
+        fixed_field(field, |options| {
+            let option = options.options.last().expect("an option");
+            entry_removal(options, option.span)
+        })
+    }
+
+    #[test]
+    fn an_option_entry_goes_as_a_default_does() {
+        assert_eq!(
+            without_last_option("optional int32 a = 1 [jstype = JS_STRING];"),
+            "optional int32 a = 1 ;"
+        );
+        assert_eq!(
+            without_last_option("optional int32 a = 1 [deprecated = true, jstype = JS_STRING];"),
+            "optional int32 a = 1 [deprecated = true];"
+        );
+        assert_eq!(
+            without_last_option("optional int32 a = 1 [default = 2, jstype = JS_STRING];"),
+            "optional int32 a = 1 [default = 2];"
+        );
     }
 
     #[test]

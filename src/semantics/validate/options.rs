@@ -445,7 +445,40 @@ impl<R: Borrow<Registry>> Validator<'_, R> {
                 }
             }
         }
+        // protoc checks `jstype` last, after the extension rules.
+        if let Some((value, span)) = option("jstype") {
+            if value != "JS_NORMAL" && !self.is_integral_64_bit(field) {
+                let mut diagnostic = self
+                    .field_option_error(
+                        field,
+                        "`jstype` applies to 64-bit integer fields only",
+                        "jstype is only allowed on int64, uint64, sint64, fixed64 or sfixed64 \
+                         fields.",
+                    )
+                    .secondary(span, format!("`jstype = {value}` set here"))
+                    .help(
+                        "only a 64-bit integer can be a JavaScript number or string; remove \
+                         the option",
+                    );
+                let entry = field.options.options.iter().find(|o| o.name.span == span);
+                if let Some(entry) = entry {
+                    diagnostic =
+                        diagnostic.fix(super::entry_removal(field.options, entry.span), "");
+                }
+                out.push(diagnostic);
+            }
+        }
         out
+    }
+
+    /// Whether `field` is one of the 64-bit integer types, the only ones a
+    /// `jstype` other than `JS_NORMAL` applies to.
+    fn is_integral_64_bit(&self, field: &FieldView<'_>) -> bool {
+        use ast::ScalarType::{Fixed64, Int64, Sfixed64, Sint64, Uint64};
+        matches!(
+            field.ty,
+            FieldTy::Scalar(Int64 | Uint64 | Sint64 | Fixed64 | Sfixed64)
+        )
     }
 
     fn field_option_error(&self, field: &FieldView<'_>, message: &str, protoc: &str) -> Diagnostic {
