@@ -468,9 +468,15 @@ impl<'s> Finder<'s> {
         }
     }
 
-    /// Where the file an import names is.
+    /// Where the file an import names is. The include paths (and the
+    /// built-in files, which protoc finds in its own include directory)
+    /// open no name that is not canonical, as protoc's source tree does.
     fn find(&self, name: &str) -> Option<Location<'s>> {
-        if let Some(tree) = &self.tree {
+        let tree = self
+            .tree
+            .as_ref()
+            .filter(|_| crate::source::is_openable_virtual_path(name));
+        if let Some(tree) = tree {
             if let Some(disk) = tree.virtual_to_disk(name) {
                 return Some(Location::Disk(disk));
             }

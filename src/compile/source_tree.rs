@@ -5,6 +5,8 @@
 //! system, so `a/../b` and an absolute path to the same file stay different,
 //! exactly as in protoc.
 
+use crate::source::{canonicalize, contains_parent_reference};
+
 #[derive(Clone, Debug)]
 struct Mapping {
     virtual_path: String,
@@ -39,24 +41,6 @@ pub struct Elsewhere {
     pub builtin: bool,
     /// A `--descriptor_set_in` set has a file of this name.
     pub in_sets: bool,
-}
-
-/// protoc's `CanonicalizePath`: drops empty and `.` components, keeping a
-/// leading and a trailing `/`.
-fn canonicalize(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    if path.starts_with('/') {
-        parts.push("");
-    }
-    parts.extend(path.split('/').filter(|p| !p.is_empty() && *p != "."));
-    if path.ends_with('/') && !path.is_empty() {
-        parts.push("");
-    }
-    parts.join("/")
-}
-
-fn contains_parent_reference(path: &str) -> bool {
-    path == ".." || path.starts_with("../") || path.ends_with("/..") || path.contains("/../")
 }
 
 /// protoc's `ApplyMapping`: replaces `old_prefix` by `new_prefix` when

@@ -206,6 +206,9 @@ codes! {
     /// `export` on a nested message or enum under
     /// `default_symbol_visibility = STRICT`.
     NestedExportStrict = "E3035", "nested-export-strict";
+    /// An import path that is not canonical (`./a.proto`, `a//b.proto`,
+    /// `..`), which no include path opens.
+    NonCanonicalImport = "E3036", "non-canonical-import";
 
     // Code generation errors.
     /// Two .proto names that become the same Rust name.

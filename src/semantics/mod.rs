@@ -410,6 +410,37 @@ fn missing_builtin_help(name: &str) -> Option<(String, Option<&'static str>)> {
     })
 }
 
+/// An import whose name is not canonical (`./a.proto`, `a//b.proto`,
+/// `../a.proto`): no include path opens it, as in protoc, which reports
+/// it as the name's error, without a position.
+fn non_canonical_import(id: FileId, import: &ast::Import, name: &str) -> Diagnostic {
+    let canonical = crate::source::canonicalize(name);
+    let mut diagnostic = Diagnostic::error(
+        Code::NonCanonicalImport,
+        id,
+        import.path.span,
+        format!("`{name}` is not a canonical import path"),
+    )
+    .protoc(
+        "Backslashes, consecutive slashes, \".\", or \"..\" are not allowed in the virtual \
+         path",
+    )
+    .protoc_path(name.to_owned());
+    diagnostic.protoc_offset = None;
+    if crate::source::contains_parent_reference(name) || canonical.starts_with('/') {
+        return diagnostic.help(
+            "a file is imported by its path under an include path, which cannot go up with `..`; \
+             add the directory that holds it with -I instead",
+        );
+    }
+    diagnostic
+        .help(format!(
+            "files are known by their names, and `{name}` would be a second copy of \
+             `{canonical}`: write `{canonical}`"
+        ))
+        .fix(import.path.span, format!("\"{canonical}\""))
+}
+
 /// protoc's proto3 validation: groups are proto2 only.
 fn proto3_groups(id: FileId, file: &ast::File) -> Vec<Diagnostic> {
     fn visit(items: &[ast::MessageItem], out: &mut Vec<Span>) {
@@ -522,6 +553,11 @@ impl<'a> Analyzer<'a> {
     fn report_missing(&mut self, id: FileId, import: &ast::Import) {
         let name = String::from_utf8_lossy(&import.path.value).into_owned();
         if !self.reported_missing.insert(name.clone()) {
+            return;
+        }
+        if !crate::source::is_openable_virtual_path(&name) {
+            self.diagnostics
+                .push(non_canonical_import(id, import, &name).label("imported here"));
             return;
         }
         let mut diagnostic = Diagnostic::error(

@@ -308,9 +308,59 @@ pub fn file_name_from_bytes(bytes: &[u8]) -> String {
     name
 }
 
+/// protoc's `CanonicalizePath`: drops empty and `.` components, keeping a
+/// leading and a trailing `/`.
+pub fn canonicalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    if path.starts_with('/') {
+        parts.push("");
+    }
+    parts.extend(path.split('/').filter(|p| !p.is_empty() && *p != "."));
+    if path.ends_with('/') && !path.is_empty() {
+        parts.push("");
+    }
+    parts.join("/")
+}
+
+/// Whether `path` has a `..` component.
+pub fn contains_parent_reference(path: &str) -> bool {
+    path == ".." || path.starts_with("../") || path.ends_with("/..") || path.contains("/../")
+}
+
+/// Whether a source tree may open `path` as a virtual name (protoc's
+/// `DiskSourceTree::OpenVirtualFile`): canonical and without `..`. Files are
+/// known by their names, so `./a.proto` or `x//a.proto` would be a second
+/// copy of `a.proto`.
+pub fn is_openable_virtual_path(path: &str) -> bool {
+    path == canonicalize(path) && !contains_parent_reference(path)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_canonical_names_open_as_protoc_opens_them() {
+        for name in [
+            "a.proto",
+            "a/b.proto",
+            "a\\b.proto",
+            "/abs/a.proto",
+            "a..b.proto",
+        ] {
+            assert!(super::is_openable_virtual_path(name), "{name}");
+        }
+        for name in [
+            "./a.proto",
+            "a//b.proto",
+            "a/./b.proto",
+            "../a.proto",
+            "a/../b.proto",
+            "a/..",
+        ] {
+            assert!(!super::is_openable_virtual_path(name), "{name}");
+        }
+    }
 
     #[test]
     fn columns_expand_tabs_like_protoc() {
