@@ -209,6 +209,8 @@ codes! {
     /// An import path that is not canonical (`./a.proto`, `a//b.proto`,
     /// `..`), which no include path opens.
     NonCanonicalImport = "E3036", "non-canonical-import";
+    /// A package name longer or deeper than protoc builds.
+    PackageLimit = "E3037", "package-limit";
 
     // Code generation errors.
     /// Two .proto names that become the same Rust name.

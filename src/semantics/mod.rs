@@ -410,6 +410,51 @@ fn missing_builtin_help(name: &str) -> Option<(String, Option<&'static str>)> {
     })
 }
 
+/// The longest package name protoc builds, in bytes, dots included.
+const MAX_PACKAGE_LEN: usize = 511;
+/// The most dots a package name may have in protoc: 101 parts.
+const MAX_PACKAGE_DOTS: usize = 100;
+
+/// protoc's limits on a package name: its length, then its depth, each
+/// reported at the `package` statement.
+fn package_limits(
+    id: FileId,
+    source: &crate::source::SourceFile,
+    file: &ast::File,
+) -> Option<Diagnostic> {
+    let package = file.items.iter().find_map(|item| match item {
+        ast::Item::Package(p) => Some(p),
+        _ => None,
+    })?;
+    let name = symbols::package_name(source, file);
+    let dots = name.matches('.').count();
+    let (message, protoc, help) = if name.len() > MAX_PACKAGE_LEN {
+        (
+            format!("package name is {} bytes long", name.len()),
+            "Package name is too long",
+            format!("protoc takes package names of at most {MAX_PACKAGE_LEN} bytes"),
+        )
+    } else if dots > MAX_PACKAGE_DOTS {
+        (
+            format!("package name has {} parts", dots + 1),
+            "Exceeds Maximum Package Depth",
+            format!(
+                "protoc takes package names of at most {} parts",
+                MAX_PACKAGE_DOTS + 1
+            ),
+        )
+    } else {
+        return None;
+    };
+    Some(
+        Diagnostic::error(Code::PackageLimit, id, package.name.span, message)
+            .protoc(protoc)
+            .protoc_at(package.span.start)
+            .label("this package")
+            .help(help),
+    )
+}
+
 /// An import whose name is not canonical (`./a.proto`, `a//b.proto`,
 /// `../a.proto`): no include path opens it, as in protoc, which reports
 /// it as the name's error, without a position.
@@ -535,6 +580,14 @@ impl<'a> Analyzer<'a> {
         self.diagnostics
             .extend(input.parse_diagnostics.iter().cloned());
         if input.parse_diagnostics.iter().any(Diagnostic::is_error) {
+            self.state.insert(id, State::Failed);
+            self.order.push(id);
+            return None;
+        }
+        // protoc checks the package before it loads a single import, and
+        // builds nothing more of a file whose package fails.
+        if let Some(diagnostic) = package_limits(id, self.sources.get(id), input.ast) {
+            self.diagnostics.push(diagnostic);
             self.state.insert(id, State::Failed);
             self.order.push(id);
             return None;
