@@ -211,6 +211,9 @@ codes! {
     NonCanonicalImport = "E3036", "non-canonical-import";
     /// A package name longer or deeper than protoc builds.
     PackageLimit = "E3037", "package-limit";
+    /// A file that is not lite importing a lite one, or a lite file
+    /// extending a message of a file that is not.
+    LiteRuntimeRule = "E3038", "lite-runtime-rule";
 
     // Code generation errors.
     /// Two .proto names that become the same Rust name.

@@ -769,7 +769,12 @@ impl<'a> Analyzer<'a> {
             &self.resolved,
             &self.registry,
         );
-        validator.options();
+        let import_targets: Vec<(&ast::Import, Option<FileId>)> = imports
+            .iter()
+            .copied()
+            .zip(input.imports.iter().copied())
+            .collect();
+        validator.options(&import_targets);
         diagnostics.append(&mut validator.diagnostics);
         let reserved_numbers = validator.implementation_reserved();
         if input.ast.syntax() == ast::Syntax::Proto3 {

@@ -41,7 +41,7 @@ impl Features {
     ) -> Features {
         use pb::feature_set::{
             visibility_feature::DefaultSymbolVisibility, EnforceNamingStyle, EnumType,
-            FieldPresence, JsonFormat,
+            FieldPresence, JsonFormat, MessageEncoding,
         };
         let mut set = pb::FeatureSet::default();
         for (name, value, _) in options
@@ -56,6 +56,9 @@ impl Features {
                     set.field_presence = FieldPresence::from_str_name(value).map(|v| v as i32)
                 }
                 "enum_type" => set.enum_type = EnumType::from_str_name(value).map(|v| v as i32),
+                "message_encoding" => {
+                    set.message_encoding = MessageEncoding::from_str_name(value).map(|v| v as i32)
+                }
                 "json_format" => {
                     set.json_format = JsonFormat::from_str_name(value).map(|v| v as i32)
                 }

@@ -23,7 +23,7 @@ mod options;
 
 use std::borrow::Borrow;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::shape::{is_message_set, range_end, range_max, IMPLEMENTATION_RESERVED};
 use super::symbols::{for_each_nested_message, join, map_entry_name, NestedRef};
@@ -43,12 +43,16 @@ pub struct Registry {
     extensions: HashMap<(String, i32), (String, FileId, String)>,
     /// Synthesized map entry messages, with the map field they belong to.
     map_entries: HashMap<String, String>,
+    /// The files with `optimize_for = LITE_RUNTIME`.
+    lite_files: HashSet<FileId>,
 }
 
 struct MessageFacts {
     /// Extension ranges, end exclusive.
     extension_ranges: Vec<(i32, i32)>,
     message_set: bool,
+    /// Whether the message's file is lite (`optimize_for = LITE_RUNTIME`).
+    lite: bool,
 }
 
 struct EnumFacts {
@@ -164,6 +168,10 @@ pub struct Validator<'a, R> {
     extensions: Vec<ExtensionView<'a>>,
     /// The file's own features, over its edition's defaults.
     file_features: Features,
+    /// Whether the file sets `optimize_for = LITE_RUNTIME`.
+    lite: bool,
+    /// Where the file sets `java_string_check_utf8 = true`, if it does.
+    java_string_check_utf8: Option<Span>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -188,10 +196,22 @@ impl<'a, R: Borrow<Registry>> Validator<'a, R> {
             enums: Vec::new(),
             extensions: Vec::new(),
             file_features: Features::defaults(syntax),
+            lite: false,
+            java_string_check_utf8: None,
             diagnostics: Vec::new(),
         };
         validator.gather(ast);
         validator
+    }
+
+    /// Whether the file is lite: protoc's `IsLite`, the file option
+    /// `optimize_for = LITE_RUNTIME`, in any syntax or edition.
+    fn file_is_lite<'o>(
+        &self,
+        file_options: impl IntoIterator<Item = &'o ast::OptionDecl>,
+    ) -> bool {
+        self.option_value(file_options, "optimize_for")
+            .is_some_and(|(value, _)| value == "LITE_RUNTIME")
     }
 
     fn registry(&self) -> &Registry {
@@ -219,8 +239,13 @@ impl<'a, R: Borrow<Registry>> Validator<'a, R> {
             ast::Item::Option(o) => Some(o),
             _ => None,
         });
-        let features = Features::defaults(self.syntax).with(self.source, file_options);
+        let features = Features::defaults(self.syntax).with(self.source, file_options.clone());
         self.file_features = features;
+        self.lite = self.file_is_lite(file_options.clone());
+        self.java_string_check_utf8 = self
+            .option_value(file_options, "java_string_check_utf8")
+            .filter(|(value, _)| value == "true")
+            .map(|(_, span)| span);
         for item in &file.items {
             match item {
                 ast::Item::Message(m) => {
@@ -424,6 +449,9 @@ impl Validator<'_, &mut Registry> {
     /// (and for itself: a file may use its own types before their
     /// declaration).
     pub fn register(&mut self) {
+        if self.lite {
+            self.registry.lite_files.insert(self.file);
+        }
         for message in &self.messages {
             let max = range_max(message.message_set);
             let mut extension_ranges = Vec::new();
@@ -447,6 +475,7 @@ impl Validator<'_, &mut Registry> {
                 MessageFacts {
                     extension_ranges,
                     message_set: message.message_set,
+                    lite: self.lite,
                 },
             );
         }

@@ -12,7 +12,7 @@ use super::{EnumView, FieldTy, FieldView, MessageView, Registry, Validator};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::semantics::shape::{json_name, range_max};
 use crate::semantics::symbols::SymbolKind;
-use crate::source::Span;
+use crate::source::{FileId, Span};
 use crate::syntax::ast::{self, Syntax};
 
 /// The extendees proto3 files may extend: the options messages.
@@ -35,11 +35,19 @@ struct Container<'c> {
     is_extension: bool,
     message_set: bool,
     features: Features,
+    /// For an extension: the extendee as written, whether protoc has its
+    /// position (the first field of a block only), and whether its file is
+    /// lite.
+    extendee: Option<(&'c ast::FullIdent, bool, bool)>,
 }
 
 impl<R: Borrow<Registry>> Validator<'_, R> {
-    pub fn options(&mut self) {
+    /// The checks protoc makes once the file's options are interpreted;
+    /// `imports` are the file's import statements with the files they
+    /// found.
+    pub fn options(&mut self, imports: &[(&ast::Import, Option<FileId>)]) {
         self.file_features();
+        self.lite_imports(imports);
         if self.syntax == Syntax::Proto3 {
             self.proto3();
         }
@@ -51,16 +59,15 @@ impl<R: Borrow<Registry>> Validator<'_, R> {
             let Some(extendee) = self.resolved(extension.extendee) else {
                 continue;
             };
-            let message_set = self
-                .registry()
-                .messages
-                .get(&extendee.full_name)
-                .is_some_and(|m| m.message_set);
+            let facts = self.registry().messages.get(&extendee.full_name);
+            let message_set = facts.is_some_and(|m| m.message_set);
+            let extendee_lite = facts.is_some_and(|m| m.lite);
             let container = Container {
                 message: &extendee.full_name,
                 is_extension: true,
                 message_set,
                 features: extension.features,
+                extendee: Some((extension.extendee, extension.first_in_block, extendee_lite)),
             };
             let out = self.field_options(&extension.field, &container);
             self.diagnostics.extend(out);
@@ -68,6 +75,37 @@ impl<R: Borrow<Registry>> Validator<'_, R> {
         for index in 0..self.enums.len() {
             self.enum_options(index);
         }
+    }
+
+    /// protoc's rule that lite files are imported by lite files only: the
+    /// first import (of `import` or `import public`, not `import option`)
+    /// of a lite file from a file that is not lite.
+    fn lite_imports(&mut self, imports: &[(&ast::Import, Option<FileId>)]) {
+        if self.lite {
+            return;
+        }
+        let registry = self.registry();
+        let lite = imports.iter().find(|(import, target)| {
+            import.kind != ast::ImportKind::Option
+                && target.is_some_and(|t| registry.lite_files.contains(&t))
+        });
+        let Some((import, _)) = lite else {
+            return;
+        };
+        let name = String::from_utf8_lossy(&import.path.value).into_owned();
+        let diagnostic = Diagnostic::error(
+            Code::LiteRuntimeRule,
+            self.file,
+            import.span,
+            format!("`{name}` is lite, and this file is not"),
+        )
+        .protoc(format!(
+            "Files that do not use optimize_for = LITE_RUNTIME cannot import files which do \
+             use this option.  This file is not lite, but it imports \"{name}\" which is."
+        ))
+        .label("imports a file with `optimize_for = LITE_RUNTIME`")
+        .help("add `option optimize_for = LITE_RUNTIME;` to this file, or remove it from the imported one");
+        self.diagnostics.push(diagnostic);
     }
 
     /// Editions: the file may not make every field required.
@@ -85,6 +123,28 @@ impl<R: Borrow<Registry>> Validator<'_, R> {
                 )
                 .protoc("Required presence can't be specified by default.")
                 .help("set it on the fields that need it instead"),
+            );
+        }
+        if let Some(span) = self.java_string_check_utf8 {
+            self.diagnostics.push(
+                // protoc names the edition statement; the option is the
+                // secondary label.
+                Diagnostic::error(
+                    Code::InvalidFeature,
+                    self.file,
+                    decl.keyword.span,
+                    "`java_string_check_utf8` is not an option under editions",
+                )
+                .protoc(
+                    "File option java_string_check_utf8 is not allowed under editions. Use the \
+                     (pb.java).utf8_validation feature to control this behavior.",
+                )
+                .label("this file uses editions")
+                .secondary(span, "`java_string_check_utf8 = true` set here")
+                .help(
+                    "import \"google/protobuf/java_features.proto\" and set \
+                     `features.(pb.java).utf8_validation = VERIFY` instead",
+                ),
             );
         }
     }
@@ -235,6 +295,7 @@ impl<R: Borrow<Registry>> Validator<'_, R> {
             is_extension: false,
             message_set: message.message_set,
             features: message.features,
+            extendee: None,
         };
         for field in &fields {
             out.extend(self.field_options(field, &container));
@@ -386,8 +447,19 @@ impl<R: Borrow<Registry>> Validator<'_, R> {
         let option = |name: &str| self.option_value(&field.options.options, name);
         let is_true = |name: &str| option(name).is_some_and(|(value, _)| value == "true");
         let lazy = is_true("lazy") || is_true("unverified_lazy");
-        // A group's type is TYPE_GROUP, not TYPE_MESSAGE, for protoc.
-        if lazy && (!self.is_message_typed(field) || matches!(field.ty, FieldTy::Group)) {
+        // A group's type is TYPE_GROUP, not TYPE_MESSAGE, for protoc, and so
+        // is a message field delimited by its features.
+        let delimited = matches!(self.syntax, Syntax::Editions(_))
+            && matches!(field.ty, FieldTy::Named(_))
+            && container
+                .features
+                .with(self.source, &field.options.options)
+                .resolved
+                .message_encoding()
+                == crate::pb::feature_set::MessageEncoding::Delimited;
+        if lazy
+            && (!self.is_message_typed(field) || matches!(field.ty, FieldTy::Group) || delimited)
+        {
             out.push(self.field_option_error(
                 field,
                 "`lazy` applies to message fields only",
@@ -403,6 +475,30 @@ impl<R: Borrow<Registry>> Validator<'_, R> {
         }
         if container.message_set {
             out.extend(self.message_set_field(field, container));
+        }
+        if let Some((extendee, positioned, false)) = container.extendee {
+            if self.lite {
+                let mut diagnostic = Diagnostic::error(
+                    Code::LiteRuntimeRule,
+                    self.file,
+                    extendee.span,
+                    format!(
+                        "a lite file cannot extend `{}`, whose file is not lite",
+                        container.message
+                    ),
+                )
+                .protoc(
+                    "Extensions to non-lite types can only be declared in non-lite files.  Note \
+                     that you cannot extend a non-lite type to contain a lite type, but the \
+                     reverse is allowed.",
+                )
+                .label("declared in a file without `optimize_for = LITE_RUNTIME`")
+                .help("declare the extension in a file that is not lite");
+                if !positioned {
+                    diagnostic = diagnostic.protoc_unpositioned();
+                }
+                out.push(diagnostic);
+            }
         }
         if let FieldTy::Map(map) = field.ty {
             out.extend(self.map_types(field, map));
@@ -428,24 +524,7 @@ impl<R: Borrow<Registry>> Validator<'_, R> {
                 );
             }
         }
-        if container.is_extension {
-            if let Some((custom, span)) = field.options.json_name.as_deref() {
-                if String::from_utf8_lossy(&custom.value) != json_name(&field.name) {
-                    out.push(
-                        Diagnostic::error(
-                            Code::InvalidFieldOption,
-                            self.file,
-                            *span,
-                            "extensions cannot have a `json_name`",
-                        )
-                        .protoc("option json_name is not allowed on extension fields.")
-                        .note("an extension's JSON name is its full name in brackets")
-                        .fix(*span, ""),
-                    );
-                }
-            }
-        }
-        // protoc checks `jstype` last, after the extension rules.
+        // protoc checks `jstype` before the extension's `json_name`.
         if let Some((value, span)) = option("jstype") {
             if value != "JS_NORMAL" && !self.is_integral_64_bit(field) {
                 let mut diagnostic = self
@@ -466,6 +545,23 @@ impl<R: Borrow<Registry>> Validator<'_, R> {
                         diagnostic.fix(super::entry_removal(field.options, entry.span), "");
                 }
                 out.push(diagnostic);
+            }
+        }
+        if container.is_extension {
+            if let Some((custom, span)) = field.options.json_name.as_deref() {
+                if String::from_utf8_lossy(&custom.value) != json_name(&field.name) {
+                    out.push(
+                        Diagnostic::error(
+                            Code::InvalidFieldOption,
+                            self.file,
+                            *span,
+                            "extensions cannot have a `json_name`",
+                        )
+                        .protoc("option json_name is not allowed on extension fields.")
+                        .note("an extension's JSON name is its full name in brackets")
+                        .fix(*span, ""),
+                    );
+                }
             }
         }
         out
