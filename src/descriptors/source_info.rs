@@ -197,9 +197,7 @@ impl<'a> Recorder<'a> {
 
     /// Records the locations of `file`, in protoc's order.
     fn walk(&mut self, file: &ast::File) {
-        if let Some(span) = self.file_span(file) {
-            self.add(&[], span);
-        }
+        self.add(&[], self.file_span(file));
         if let Some(decl) = &file.syntax_decl {
             self.add_commented(&[tag::FILE_SYNTAX], decl.span, &decl.comments);
         }
@@ -209,9 +207,17 @@ impl<'a> Recorder<'a> {
         }
     }
 
-    /// From the first token to the last: the root location.
-    fn file_span(&self, file: &ast::File) -> Option<Span> {
-        (!file.tokens.is_empty()).then_some(file.tokens)
+    /// From the first token to the last: the root location. A file of no
+    /// token (empty, or only comments and blanks) has one all the same, as
+    /// protoc records it: from where its parser stood, the end of input,
+    /// to the end of the last token consumed, of which there is none, so
+    /// line 0, column 0 (`[1, 0, 0, 0]` for a one-line comment).
+    fn file_span(&self, file: &ast::File) -> Span {
+        if file.tokens.is_empty() {
+            let end_of_input = u32::try_from(self.source.bytes().len()).unwrap_or(u32::MAX);
+            return Span::new(end_of_input, 0);
+        }
+        file.tokens
     }
 
     fn top_level(&mut self, item: &ast::Item, counts: &mut FileCounts) {

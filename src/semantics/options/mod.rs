@@ -83,6 +83,8 @@ pub struct Interpreter<'a> {
     /// Where protoc reports errors on the file's options: the `package`
     /// statement, when there is one.
     package_offset: Option<u32>,
+    /// The file's first token: where protoc names the file itself.
+    file_start: Span,
     /// Options set on the wrong kind of element: protoc reports these after
     /// building, for command-line files only.
     pub target_diagnostics: Vec<Diagnostic>,
@@ -185,6 +187,7 @@ impl<'a> Interpreter<'a> {
             editions: false,
             edition: 998,
             package_offset: None,
+            file_start: Span::point(0),
             target_diagnostics: Vec::new(),
             lifetime_diagnostics: Vec::new(),
             written: Vec::new(),
@@ -217,6 +220,12 @@ impl<'a> Interpreter<'a> {
             ast::Syntax::Proto2 => 998,
             ast::Syntax::Proto3 => 999,
             ast::Syntax::Editions(edition) => edition.number(),
+        };
+        // The syntax or edition keyword when it comes first, else where
+        // the first token starts.
+        self.file_start = match &file.syntax_decl {
+            Some(decl) if decl.span.start == file.tokens.start => decl.keyword.span,
+            _ => Span::point(file.tokens.start),
         };
         self.package_offset = file.items.iter().find_map(|item| match item {
             ast::Item::Package(p) => Some(p.span.start),
@@ -507,24 +516,33 @@ impl<'a> Interpreter<'a> {
                 Some(ast::OptionNamePart::Field(n)) if self.text(n.span) == "features")
         });
         let Some(option) = features else { return };
-        // protoc names the element; the key is where its name starts.
-        let at = if key == FILE_OPTIONS {
-            option.name.span.start
+        let message = "`features` can only be set in editions files";
+        let help = "use the proto2/proto3 option this feature replaces, or migrate the file to \
+                    editions";
+        // protoc names the element: an element at the start of its name
+        // (the key), the file at its first token.
+        let diagnostic = if key == FILE_OPTIONS {
+            Diagnostic::error(
+                Code::InvalidOptionValue,
+                self.file,
+                self.file_start,
+                message,
+            )
+            .label("this file is not an editions file")
+            .secondary(option.name.span, "`features` set here")
         } else {
-            key
+            Diagnostic::error(
+                Code::InvalidOptionValue,
+                self.file,
+                option.name.span,
+                message,
+            )
+            .protoc_at(key)
+            .label("features need `edition = \"2023\";` or later")
         };
-        let diagnostic = Diagnostic::error(
-            Code::InvalidOptionValue,
-            self.file,
-            option.name.span,
-            "`features` can only be set in editions files",
-        )
-        .protoc("Features are only valid under editions.")
-        .protoc_at(at)
-        .label("features need `edition = \"2023\";` or later")
-        .help(
-            "use the proto2/proto3 option this feature replaces, or migrate the file to editions",
-        );
+        let diagnostic = diagnostic
+            .protoc("Features are only valid under editions.")
+            .help(help);
         self.feature_diagnostics.push(diagnostic);
     }
 
