@@ -207,6 +207,8 @@ flag_tests! {
     plugin_features: ["plugin-without-proto3-optional", "plugin-without-editions", "plugin-edition-too-new", "plugin-editions-supported"];
     plugin_archives: ["plugin-zip", "plugin-jar", "plugin-srcjar", "plugin-zip-escape"];
     argument_file: ["argument-file", "argument-file-missing"];
+    // The one error protoc words with the file's virtual name.
+    virtual_names: ["unstable-edition-virtual-name"];
     command_line_checks: ["missing-output-directives", "missing-input-file", "empty-argument", "unknown-flag", "input-is-a-directory", "input-not-found", "experimental-allow-proto3-optional", "disallow-services"];
 }
 

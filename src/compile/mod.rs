@@ -420,7 +420,9 @@ fn unstable_edition_check(id: FileId, source: &SourceFile, file: &ast::File) -> 
          edition 2024.",
     )
     .label("unstable edition")
-    .help("use edition \"2023\" or \"2024\"");
+    .help("use edition \"2023\" or \"2024\"")
+    // protoc names the file by its virtual name here, not its disk path.
+    .protoc_path(source.name().to_owned());
     diagnostic.protoc_offset = None;
     Some(diagnostic)
 }
