@@ -485,3 +485,36 @@ fn features_prost_cannot_honour_are_warnings() {
     assert_eq!(output.status.code(), Some(0), "{text}");
     assert!(!text.contains("warning"), "{text}");
 }
+
+/// An option list's errors after its first: real, so human and JSON output
+/// show them, but beyond protoc's, which stops at the first, so protoc's
+/// format prints exactly protoc 35's lines (its golden from
+/// `scripts/regen-protoc-cli-goldens.sh`, run in the same directory).
+#[test]
+fn errors_beyond_protocs_are_shown_except_in_protocs_format() {
+    let work = common::root().join("fixtures/protoc-cli/work");
+    let golden = std::fs::read_to_string(
+        common::root().join("fixtures/goldens/protoc-cli/option-list-first-error/stderr"),
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let output = Command::new(env!("CARGO_BIN_EXE_protoc-rs"))
+            .args([
+                "compile",
+                "--error-format",
+                format,
+                "-I.",
+                "option-lists.proto",
+            ])
+            .current_dir(&work)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        stderr(&output)
+    };
+    assert_eq!(run("protoc"), golden);
+    let human = run("human");
+    assert_eq!(human.matches("error[").count(), 7, "{human}");
+    let json = run("json");
+    assert_eq!(json.lines().count(), 7, "{json}");
+}

@@ -209,6 +209,8 @@ flag_tests! {
     argument_file: ["argument-file", "argument-file-missing"];
     // The one error protoc words with the file's virtual name.
     virtual_names: ["unstable-edition-virtual-name"];
+    // protoc's lines exactly: the first error of each option list only.
+    option_lists: ["option-list-first-error"];
     command_line_checks: ["missing-output-directives", "missing-input-file", "empty-argument", "unknown-flag", "input-is-a-directory", "input-not-found", "experimental-allow-proto3-optional", "disallow-services"];
 }
 

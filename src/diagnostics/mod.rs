@@ -57,6 +57,11 @@ pub struct Diagnostic {
     /// The path protoc prints when it is not the primary label's file
     /// (protoc names a missing import itself: `b.proto: File not found.`).
     pub protoc_path: Option<String>,
+    /// A real error protoc stops before reaching (the second error of one
+    /// option list: protoc interprets no more of a list after its first
+    /// failure). Human and JSON output show it; protoc's format, which
+    /// prints protoc's lines exactly, leaves it out.
+    pub beyond_protoc: bool,
 }
 
 impl Diagnostic {
@@ -93,6 +98,7 @@ impl Diagnostic {
             fix: None,
             protoc_offset: Some(span.start),
             protoc_path: None,
+            beyond_protoc: false,
         }
     }
 
@@ -119,6 +125,12 @@ impl Diagnostic {
     /// Sets where protoc reports this diagnostic.
     pub fn protoc_at(mut self, offset: u32) -> Diagnostic {
         self.protoc_offset = Some(offset);
+        self
+    }
+
+    /// protoc stops before this diagnostic (see [`Diagnostic::beyond_protoc`]).
+    pub fn beyond_protoc(mut self) -> Diagnostic {
+        self.beyond_protoc = true;
         self
     }
 

@@ -36,6 +36,7 @@ pub fn emit(
     for diagnostic in diagnostics {
         match format {
             ErrorFormat::Human => emit_human(out, sources, diagnostic)?,
+            ErrorFormat::Protoc if diagnostic.beyond_protoc => {}
             ErrorFormat::Protoc => writeln!(out, "{}", protoc_line(sources, diagnostic))?,
             ErrorFormat::Json => writeln!(out, "{}", json_line(sources, diagnostic))?,
         }

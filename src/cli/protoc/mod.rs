@@ -198,7 +198,8 @@ fn input_checks(invocation: &Invocation, inputs: &[&pb::FileDescriptorProto]) ->
 fn print_diagnostics(format: ErrorFormat, sources: &SourceMap, diagnostics: &[Diagnostic]) {
     let stderr = std::io::stderr();
     let mut out = stderr.lock();
-    for diagnostic in diagnostics {
+    // protoc's lines exactly: none that protoc stops before.
+    for diagnostic in diagnostics.iter().filter(|d| !d.beyond_protoc) {
         let line = match format {
             ErrorFormat::Gcc => render::protoc_line(sources, diagnostic),
             ErrorFormat::Msvs => msvs_line(sources, diagnostic),

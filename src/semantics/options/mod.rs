@@ -401,11 +401,22 @@ impl<'a> Interpreter<'a> {
         self.repeated_counts.clear();
         self.statements_as_written.clear();
         self.check_features_allowed(key, options);
+        // protoc interprets no more of a list after its first failure; the
+        // later errors here are real, and shown beyond protoc's.
+        let mut failed = false;
         for option in options {
             match self.option(option, target, relative_to, &mut tree) {
                 Ok(()) => {}
                 Err(Failure::Reported) => break,
-                Err(Failure::Diagnostic(diagnostic)) => self.diagnostics.push(*diagnostic),
+                Err(Failure::Diagnostic(diagnostic)) => {
+                    let diagnostic = if failed {
+                        diagnostic.beyond_protoc()
+                    } else {
+                        *diagnostic
+                    };
+                    failed = true;
+                    self.diagnostics.push(diagnostic);
+                }
             }
         }
         let written = tree.encode_unstripped();
