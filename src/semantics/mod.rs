@@ -759,7 +759,13 @@ impl<'a> Analyzer<'a> {
             interpreter.check_constraints();
         }
         used.extend(interpreter.used_files);
-        diagnostics.extend(interpreter.diagnostics);
+        // protoc interprets no option of a file that has errors already:
+        // what the interpreter finds then is not reported, as some of it
+        // follows from those errors (an option whose type is undefined
+        // reads as a message set wrongly).
+        if clean {
+            diagnostics.extend(interpreter.diagnostics);
+        }
         let misplaced_options = interpreter.target_diagnostics;
         let lifetimes = interpreter.lifetime_diagnostics;
         let mut validator = validate::Validator::new(
