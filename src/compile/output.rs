@@ -447,10 +447,20 @@ fn write_in_place(path: &Path, content: Content<'_>) -> io::Result<()> {
     file.flush()
 }
 
-/// Writes the pieces in order: the file holds their concatenation.
-fn write_pieces(file: &mut fs::File, content: Content<'_>) -> io::Result<()> {
-    content.iter().try_for_each(|piece| file.write_all(piece))
+/// Writes the pieces in order: the file holds their concatenation. Small
+/// pieces (a descriptor set's files, a few KiB each) are gathered into
+/// large writes, not one system call each.
+pub fn write_pieces(file: &mut fs::File, content: Content<'_>) -> io::Result<()> {
+    if let [whole] = content {
+        return file.write_all(whole);
+    }
+    let mut out = io::BufWriter::with_capacity(PIECES_BUFFER, file);
+    content.iter().try_for_each(|piece| out.write_all(piece))?;
+    out.flush()
 }
+
+/// How much of a content in pieces is gathered before it is written.
+const PIECES_BUFFER: usize = 1 << 20;
 
 #[cfg(test)]
 mod tests {

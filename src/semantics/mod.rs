@@ -460,7 +460,7 @@ fn package_limits(
 /// it as the name's error, without a position.
 fn non_canonical_import(id: FileId, import: &ast::Import, name: &str) -> Diagnostic {
     let canonical = crate::source::canonicalize(name);
-    let mut diagnostic = Diagnostic::error(
+    let diagnostic = Diagnostic::error(
         Code::NonCanonicalImport,
         id,
         import.path.span,
@@ -470,8 +470,8 @@ fn non_canonical_import(id: FileId, import: &ast::Import, name: &str) -> Diagnos
         "Backslashes, consecutive slashes, \".\", or \"..\" are not allowed in the virtual \
          path",
     )
-    .protoc_path(name.to_owned());
-    diagnostic.protoc_offset = None;
+    .protoc_path(name.to_owned())
+    .protoc_unpositioned();
     if crate::source::contains_parent_reference(name) || canonical.starts_with('/') {
         return diagnostic.help(
             "a file is imported by its path under an include path, which cannot go up with `..`; \

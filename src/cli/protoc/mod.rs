@@ -133,10 +133,9 @@ fn run_compiled(invocation: &Invocation, compilation: &Compilation) -> u8 {
             codegen_source_info: false,
         });
         // As protoc: the file is opened and written, not staged.
-        let written = std::fs::File::create(path).and_then(|mut file| {
-            use std::io::Write;
-            pieces.iter().try_for_each(|piece| file.write_all(piece))
-        });
+        let pieces: Vec<&[u8]> = pieces.iter().map(Vec::as_slice).collect();
+        let written = std::fs::File::create(path)
+            .and_then(|mut file| compile::output::write_pieces(&mut file, &pieces));
         if let Err(err) = written {
             eprintln!("{path}: {}", compile::source_tree::os_error_text(&err));
             return 1;
