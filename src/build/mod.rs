@@ -246,7 +246,8 @@ fn emit_rerun_lines(compilation: &Compilation) {
 /// Prints the run's diagnostics and turns errors into an `io::Error`
 /// naming the first one.
 fn report(compilation: &Compilation, fatal_warnings: bool) -> io::Result<()> {
-    let mut stderr = codespan_reporting::term::termcolor::StandardStream::stderr(
+    // Buffered, as standard error is not; `compile::report` flushes it.
+    let mut stderr = codespan_reporting::term::termcolor::BufferedStandardStream::stderr(
         codespan_reporting::term::termcolor::ColorChoice::Never,
     );
     // A closed stderr must not change the outcome.

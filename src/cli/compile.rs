@@ -6,12 +6,12 @@
 //! usage.
 
 use std::ffi::OsString;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::termcolor::{BufferedStandardStream, ColorChoice};
 
 use crate::compile::{self, report, Compilation};
 use crate::diagnostics::render::{self, ErrorFormat};
@@ -288,13 +288,16 @@ pub fn main(args: Vec<OsString>) -> ExitCode {
     }
 }
 
-pub(super) fn stderr() -> StandardStream {
+/// Standard error through a buffer: a large run's warnings are rendered in
+/// many small pieces (googleapis: 55,688 writes unbuffered). Whoever writes
+/// through it flushes before anything else reaches standard error.
+pub(super) fn stderr() -> BufferedStandardStream {
     let choice = if std::io::stderr().is_terminal() {
         ColorChoice::Auto
     } else {
         ColorChoice::Never
     };
-    StandardStream::stderr(choice)
+    BufferedStandardStream::stderr(choice)
 }
 
 fn compile_command(args: &CompileArgs, plugins: &PluginArgs) -> ExitCode {
@@ -348,6 +351,7 @@ fn report_and_write(
         Some(_) => match rust_files(args, compilation) {
             Ok((files, warnings)) => {
                 let _ = render::emit(&mut out, &compilation.sources, &warnings, args.error_format);
+                let _ = out.flush();
                 Some(files)
             }
             Err(Failure::Usage(message)) => {
@@ -361,6 +365,7 @@ fn report_and_write(
                     &diagnostics,
                     args.error_format,
                 );
+                let _ = out.flush();
                 return ExitCode::from(EXIT_INPUT_ERRORS);
             }
         },

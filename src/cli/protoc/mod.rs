@@ -195,8 +195,8 @@ fn input_checks(invocation: &Invocation, inputs: &[&pb::FileDescriptorProto]) ->
 
 /// Prints diagnostics as protoc prints them, in `format`.
 fn print_diagnostics(format: ErrorFormat, sources: &SourceMap, diagnostics: &[Diagnostic]) {
-    let stderr = std::io::stderr();
-    let mut out = stderr.lock();
+    // Buffered: standard error is not, and a line is written in pieces.
+    let mut out = std::io::BufWriter::new(std::io::stderr().lock());
     // protoc's lines exactly: none that protoc stops before.
     for diagnostic in diagnostics.iter().filter(|d| !d.beyond_protoc) {
         let line = match format {
@@ -206,6 +206,7 @@ fn print_diagnostics(format: ErrorFormat, sources: &SourceMap, diagnostics: &[Di
         // A closed stderr must not change the outcome.
         let _ = writeln!(out, "{line}");
     }
+    let _ = out.flush();
 }
 
 /// protoc's Visual Studio format: `path(line) : error in column=col: message`.
