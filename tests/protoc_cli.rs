@@ -211,6 +211,9 @@ flag_tests! {
     virtual_names: ["unstable-edition-virtual-name"];
     // protoc's lines exactly: the first error of each option list only.
     option_lists: ["option-list-first-error"];
+    // Files linked in parallel, out of protoc's order: the same names, the
+    // same cross-file warning, the same set.
+    linking_in_any_order: ["linking-in-any-order"];
     command_line_checks: ["missing-output-directives", "missing-input-file", "empty-argument", "unknown-flag", "input-is-a-directory", "input-not-found", "experimental-allow-proto3-optional", "disallow-services"];
 }
 

@@ -109,11 +109,16 @@ enum State {
 /// type shapes (its [`Front`]) are what later files read; the rest of its
 /// checks (options, the rules that read them, naming; its [`Back`]) only
 /// read what earlier files built. So when every file builds without an
-/// error, the fronts can all be built first, in protoc's order, the backs
-/// then checked in parallel, and the results put together in that order
-/// again ([`Pass::Replay`]): the same diagnostics in the same order, and
-/// the same options. An error anywhere changes what later files see (a
-/// failed import), so such a run is built again sequentially.
+/// error, the fronts can all be built first, the backs then checked in
+/// parallel, and the results put together in protoc's order again
+/// ([`Pass::Replay`]): the same diagnostics in the same order, and the same
+/// options. A front is itself in three parts: its symbols and registry
+/// facts, declared in protoc's order ([`Analyzer::declare`]); its names
+/// resolved and cross-linking checks, once every file is declared, in
+/// parallel ([`Links`]); its extension numbers and type index, put
+/// together in protoc's order again ([`Analyzer::settle`]). An error
+/// anywhere changes what later files see (a failed import), so such a run
+/// is built again sequentially, each file's three parts one after another.
 enum Pass<'a> {
     Sequential,
     Fronts(Vec<Front<'a>>),
@@ -169,6 +174,67 @@ struct Front<'a> {
     used: HashSet<FileId>,
     /// The file's diagnostics so far, in protoc's order.
     diagnostics: Vec<Diagnostic>,
+}
+
+/// The middle part of a file's front: its names resolved and the checks
+/// protoc makes while building and cross-linking. It reads the symbol table
+/// and the registry and changes neither, so once every file is declared
+/// ([`Analyzer::declare`]), files are linked in any order, in parallel: a
+/// file sees only its own symbols and those of the files it may use (its
+/// visible files, all declared before it), and a symbol of a file declared
+/// later is one it may not use, as absent from protoc's pool at that point.
+struct Links<'t> {
+    sources: &'t SourceMap,
+    table: &'t symbols::SymbolTable,
+    registry: &'t validate::Registry,
+    run_types: &'t check::RunTypes<'t>,
+}
+
+impl Links<'_> {
+    /// Links `front`'s file, its names going to `resolved`, its diagnostics
+    /// after those of `front`. The extension numbers it claims and its
+    /// types are for [`Analyzer::settle`].
+    fn link<'a>(
+        &self,
+        front: &mut Front<'a>,
+        resolved: &mut HashMap<(FileId, u32), ResolvedType>,
+    ) -> Linked<'a> {
+        let (id, ast) = (front.id, front.input.ast);
+        let mut checker =
+            check::Checker::new(self.sources, self.table, id, &front.visible, resolved)
+                .with_run_types(self.run_types);
+        checker.file(ast);
+        front.used = checker.used_files;
+        let link_diagnostics = checker.diagnostics;
+        // protoc validates while building (before names are resolved),
+        // while cross-linking, and after interpreting options.
+        let mut validator =
+            validate::Validator::new(self.sources.get(id), id, ast, resolved, self.registry);
+        validator.build();
+        front.diagnostics.append(&mut validator.diagnostics);
+        front.diagnostics.extend(link_diagnostics);
+        let checks = validator.link();
+        front.diagnostics.append(&mut validator.diagnostics);
+        // protoc interprets options after cross-linking the whole file.
+        let mut types = types::TypeIndex::default();
+        types::Builder {
+            index: &mut types,
+            sources: self.sources,
+            file: id,
+            resolved,
+            syntax: ast.syntax(),
+            built: front.built,
+        }
+        .file(ast);
+        Linked { checks, types }
+    }
+}
+
+/// What linking a file leaves for [`Analyzer::settle`].
+struct Linked<'a> {
+    checks: Vec<validate::ExtensionCheck>,
+    /// The file's types.
+    types: types::TypeIndex<'a>,
 }
 
 /// The rest of a file's checks, from its options on.
@@ -247,9 +313,32 @@ fn analyze_fronts_first(
     if analyzer.abandoned || analyzer.diagnostics.iter().any(Diagnostic::is_error) {
         return None;
     }
-    let Pass::Fronts(fronts) = std::mem::replace(&mut analyzer.pass, Pass::Sequential) else {
+    let Pass::Fronts(declared) = std::mem::replace(&mut analyzer.pass, Pass::Sequential) else {
         return None;
     };
+    let linked = {
+        let links = analyzer.links();
+        crate::par::map(declared, |mut front| {
+            let mut resolved = HashMap::default();
+            let linked = links.link(&mut front, &mut resolved);
+            (front, resolved, linked)
+        })
+    };
+    if linked
+        .iter()
+        .any(|(front, _, _)| front.diagnostics.iter().any(Diagnostic::is_error))
+    {
+        return None;
+    }
+    analyzer
+        .resolved
+        .reserve(linked.iter().map(|(_, resolved, _)| resolved.len()).sum());
+    let mut fronts = Vec::with_capacity(linked.len());
+    for (mut front, resolved, linked) in linked {
+        analyzer.resolved.extend(resolved);
+        analyzer.settle(&mut front, linked);
+        fronts.push(front);
+    }
     let backs = {
         let analyzer = &analyzer;
         crate::par::map(fronts, |front| analyzer.back(front))
@@ -644,7 +733,7 @@ impl<'a> Analyzer<'a> {
         }
         let built = self.built;
         self.built += 1;
-        let front = self.front(id, input, imports, built);
+        let mut front = self.declare(id, input, imports, built);
         if let Pass::Fronts(fronts) = &mut self.pass {
             if front.diagnostics.iter().any(Diagnostic::is_error) {
                 self.abandoned = true;
@@ -654,13 +743,23 @@ impl<'a> Analyzer<'a> {
             fronts.push(front);
             return;
         }
+        // The tables `link` reads, borrowed apart from `resolved`.
+        let links = Links {
+            sources: self.sources,
+            table: &self.collector.table,
+            registry: &self.registry,
+            run_types: &self.run_types,
+        };
+        let linked = links.link(&mut front, &mut self.resolved);
+        self.settle(&mut front, linked);
         let back = self.back(front);
         self.finish(back);
     }
 
-    /// A file's imports, symbols, names, numbers and type shapes: all that
-    /// later files read of it.
-    fn front(
+    /// The first part of a file's front, which must run in build order:
+    /// its imports, its symbols, and the facts about its messages and enums
+    /// that validating later files reads.
+    fn declare(
         &mut self,
         id: FileId,
         input: &'a FileInput<'a>,
@@ -673,51 +772,45 @@ impl<'a> Analyzer<'a> {
         // names are then undefined) and reports what that finds.
         self.collector.file(id, input.ast);
         diagnostics.append(&mut self.collector.diagnostics);
-        let mut checker = check::Checker::new(
-            self.sources,
-            &self.collector.table,
-            id,
-            &visible,
-            &mut self.resolved,
-        )
-        .with_run_types(&self.run_types);
-        checker.file(input.ast);
-        let used = checker.used_files;
-        let link_diagnostics = checker.diagnostics;
-        // protoc validates while building (before names are resolved),
-        // while cross-linking, and after interpreting options.
-        let mut validator = validate::Validator::new(
+        validate::Validator::new(
             self.sources.get(id),
             id,
             input.ast,
             &self.resolved,
             &mut self.registry,
-        );
-        validator.register();
-        validator.build();
-        diagnostics.append(&mut validator.diagnostics);
-        diagnostics.extend(link_diagnostics);
-        validator.link();
-        diagnostics.append(&mut validator.diagnostics);
-        // protoc interprets options after cross-linking the whole file.
-        types::Builder {
-            index: &mut self.types,
-            sources: self.sources,
-            file: id,
-            resolved: &self.resolved,
-            syntax: input.ast.syntax(),
-            built,
-        }
-        .file(input.ast);
+        )
+        .register();
         Front {
             id,
             input,
             imports,
             built,
             visible,
-            used,
+            used: HashSet::default(),
             diagnostics,
         }
+    }
+
+    /// What [`Links::link`] reads.
+    fn links(&self) -> Links<'_> {
+        Links {
+            sources: self.sources,
+            table: &self.collector.table,
+            registry: &self.registry,
+            run_types: &self.run_types,
+        }
+    }
+
+    /// The last part of a file's front, in build order once its names are
+    /// resolved: the extension numbers it claims, and its types indexed
+    /// for option interpretation.
+    fn settle(&mut self, front: &mut Front<'a>, linked: Linked<'a>) {
+        let id = front.id;
+        let claimed =
+            self.registry
+                .claim_extensions(id, self.sources.get(id).name(), linked.checks);
+        front.diagnostics.extend(claimed);
+        self.types.absorb(linked.types);
     }
 
     /// The rest of a file's checks: options, the rules that read them, and

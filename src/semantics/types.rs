@@ -112,10 +112,19 @@ pub struct TypeIndex<'a> {
     pub message_sets: rustc_hash::FxHashSet<String>,
 }
 
-impl TypeIndex<'_> {
+impl<'a> TypeIndex<'a> {
     /// Makes room for `messages` message types.
     pub fn reserve_messages(&mut self, messages: usize) {
         self.messages.reserve(messages);
+    }
+
+    /// Adds the declarations of `part`, one file's index: files are
+    /// indexed apart (in parallel), then put together in build order.
+    pub fn absorb(&mut self, part: TypeIndex<'a>) {
+        self.messages.extend(part.messages);
+        self.enums.extend(part.enums);
+        self.extensions.extend(part.extensions);
+        self.message_sets.extend(part.message_sets);
     }
 }
 

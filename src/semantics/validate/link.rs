@@ -2,6 +2,7 @@
 //! duplicate field numbers, extension numbers against the extendee's
 //! ranges, and default values of message and enum fields.
 
+use std::borrow::Borrow;
 use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -10,10 +11,15 @@ use super::{closest, FieldView, Registry, Validator};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::semantics::shape::MAX_FIELD_NUMBER;
 use crate::semantics::symbols::SymbolKind;
+use crate::source::{FileId, Span};
 use crate::syntax::ast;
 
-impl Validator<'_, &mut Registry> {
-    pub fn link(&mut self) {
+impl<R: Borrow<Registry>> Validator<'_, R> {
+    /// The cross-linking checks. An extension's number is checked against
+    /// its extendee's ranges here; whether another extension took it is
+    /// for [`Registry::claim_extensions`], in build order, as it depends
+    /// on the files built before.
+    pub fn link(&mut self) -> Vec<ExtensionCheck> {
         let mut out = Vec::new();
         for message in &self.messages {
             let fields = self.fields(message.items);
@@ -26,9 +32,9 @@ impl Validator<'_, &mut Registry> {
             out.extend(self.default_value(&extension.field));
         }
         self.diagnostics.extend(out);
-        for index in 0..self.extensions.len() {
-            self.extension_number(index);
-        }
+        (0..self.extensions.len())
+            .filter_map(|index| self.extension_number(index))
+            .collect()
     }
 
     /// protoc's "Field number N has already been used", with its next free
@@ -94,7 +100,7 @@ impl Validator<'_, &mut Registry> {
             ),
             SymbolKind::Enum => {
                 let written = self.text(at);
-                let facts = self.registry.enums.get(&resolved.full_name)?;
+                let facts = self.registry().enums.get(&resolved.full_name)?;
                 let is_identifier = matches!(default.kind, ast::DefaultKind::Token(_))
                     && written
                         .chars()
@@ -142,40 +148,44 @@ impl Validator<'_, &mut Registry> {
         }
     }
 
-    /// The extendee must declare the number in an extension range, and no
-    /// other extension may use it.
-    fn extension_number(&mut self, index: usize) {
+    /// The extendee must declare the number in an extension range; if it
+    /// does, the number is claimed for the extension.
+    fn extension_number(&self, index: usize) -> Option<ExtensionCheck> {
         let extension = &self.extensions[index];
-        let Some(extendee) = self.resolved(extension.extendee) else {
-            return;
-        };
+        let extendee = self.resolved(extension.extendee)?;
         if extendee.kind != SymbolKind::Message {
-            return;
+            return None;
         }
         let field = &extension.field;
-        let Some(facts) = self.registry.messages.get(&extendee.full_name) else {
-            return;
-        };
+        let facts = self.registry().messages.get(&extendee.full_name)?;
         let covered = facts
             .extension_ranges
             .iter()
             .any(|&(start, end)| start <= field.number && field.number < end);
-        if !covered {
-            let mut d = Diagnostic::error(
-                Code::ExtensionNotInRange,
-                self.file,
-                field.number_span,
-                format!(
-                    "`{}` does not declare {} as an extension number",
-                    extendee.full_name, field.number
-                ),
-            )
-            .protoc(format!(
-                "\"{}\" does not declare {} as an extension number.",
+        if covered {
+            return Some(ExtensionCheck::Claim(ExtensionClaim {
+                extendee: extendee.full_name.clone(),
+                number: field.number,
+                extension: extension.full_name.clone(),
+                number_span: field.number_span,
+            }));
+        }
+        let d = Diagnostic::error(
+            Code::ExtensionNotInRange,
+            self.file,
+            field.number_span,
+            format!(
+                "`{}` does not declare {} as an extension number",
                 extendee.full_name, field.number
-            ))
-            .label("outside the extendee's extension ranges");
-            d = if facts.extension_ranges.is_empty() {
+            ),
+        )
+        .protoc(format!(
+            "\"{}\" does not declare {} as an extension number.",
+            extendee.full_name, field.number
+        ))
+        .label("outside the extendee's extension ranges");
+        Some(ExtensionCheck::Failed(
+            if facts.extension_ranges.is_empty() {
                 d.note(format!("`{}` has no extension ranges", extendee.full_name))
             } else {
                 let ranges: Vec<String> = facts
@@ -184,54 +194,94 @@ impl Validator<'_, &mut Registry> {
                     .map(|(s, e)| format!("{s} to {}", e - 1))
                     .collect();
                 d.note(format!("its extension ranges are {}", ranges.join(", ")))
-            };
-            self.diagnostics.push(d);
-            return;
-        }
-        let key = (extendee.full_name.clone(), field.number);
-        match self.registry.extensions.get(&key) {
-            None => {
-                let file_name = self.source.name().to_owned();
-                self.registry
-                    .extensions
-                    .insert(key, (extension.full_name.clone(), self.file, file_name));
-            }
-            Some((other, file, _)) if *file == self.file => {
-                let d = Diagnostic::error(
+            },
+        ))
+    }
+}
+
+/// What [`Validator::link`] found of one extension's number.
+pub enum ExtensionCheck {
+    /// Outside the extendee's extension ranges.
+    Failed(Diagnostic),
+    /// Inside them: the number is the extension's unless another took it.
+    Claim(ExtensionClaim),
+}
+
+pub struct ExtensionClaim {
+    /// The extendee's full name.
+    extendee: String,
+    number: i32,
+    /// The extension's full name.
+    extension: String,
+    number_span: Span,
+}
+
+impl Registry {
+    /// Records the extension numbers `checks` claim for `file` (named
+    /// `file_name`), in order, and reports each number taken before: an
+    /// error within one file, a warning across files (protoc only warns
+    /// there, to spare existing protos). The diagnostics of `checks`, in
+    /// their order, are the result.
+    pub fn claim_extensions(
+        &mut self,
+        file: FileId,
+        file_name: &str,
+        checks: Vec<ExtensionCheck>,
+    ) -> Vec<Diagnostic> {
+        checks
+            .into_iter()
+            .filter_map(|check| match check {
+                ExtensionCheck::Failed(diagnostic) => Some(diagnostic),
+                ExtensionCheck::Claim(claim) => self.claim_extension(file, file_name, claim),
+            })
+            .collect()
+    }
+
+    fn claim_extension(
+        &mut self,
+        file: FileId,
+        file_name: &str,
+        claim: ExtensionClaim,
+    ) -> Option<Diagnostic> {
+        let ExtensionClaim {
+            extendee,
+            number,
+            extension,
+            number_span,
+        } = claim;
+        let key = (extendee, number);
+        let Some((other, other_id, other_file)) = self.extensions.get(&key) else {
+            self.extensions
+                .insert(key, (extension, file, file_name.to_owned()));
+            return None;
+        };
+        let extendee = &key.0;
+        if *other_id == file {
+            return Some(
+                Diagnostic::error(
                     Code::DuplicateExtensionNumber,
-                    self.file,
-                    field.number_span,
-                    format!(
-                        "extension number {} of `{}` is used twice",
-                        field.number, extendee.full_name
-                    ),
+                    file,
+                    number_span,
+                    format!("extension number {number} of `{extendee}` is used twice"),
                 )
                 .protoc(format!(
-                    "Extension number {} has already been used in \"{}\" by extension \"{other}\".",
-                    field.number, extendee.full_name
+                    "Extension number {number} has already been used in \"{extendee}\" by extension \"{other}\"."
                 ))
-                .label(format!("`{other}` already uses it"));
-                self.diagnostics.push(d);
-            }
-            Some((other, _, other_file)) => {
-                // protoc only warns across files, to spare existing protos.
-                let d = Diagnostic::warning(
-                    Code::ExtensionNumberReused,
-                    self.file,
-                    field.number_span,
-                    format!(
-                        "extension number {} of `{}` is also used by `{other}`",
-                        field.number, extendee.full_name
-                    ),
-                )
-                .protoc(format!(
-                    "Extension number {} has already been used in \"{}\" by extension \"{other}\" \
-                     defined in {other_file}.",
-                    field.number, extendee.full_name
-                ));
-                self.diagnostics.push(d);
-            }
+                .label(format!("`{other}` already uses it")),
+            );
         }
+        Some(
+            Diagnostic::warning(
+                Code::ExtensionNumberReused,
+                file,
+                number_span,
+                format!("extension number {number} of `{extendee}` is also used by `{other}`"),
+            )
+            .protoc(format!(
+                "Extension number {number} has already been used in \"{extendee}\" by extension \"{other}\" \
+                 defined in {other_file}."
+            )),
+        )
     }
 }
 

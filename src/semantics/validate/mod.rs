@@ -32,6 +32,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, SourceFile, Span};
 use crate::syntax::ast::{self, Syntax};
 pub use features::Features;
+pub use link::ExtensionCheck;
 
 /// What later files need to know about a file's messages and enums.
 #[derive(Default)]
