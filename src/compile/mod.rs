@@ -529,21 +529,26 @@ struct Read {
     raw_options: Vec<RawOptions>,
 }
 
-/// Reads (or prints) and parses files in parallel; ids continue from
-/// `first_id`.
+/// Reads (or prints) and parses files in parallel, each with the names it
+/// imports; ids continue from `first_id`.
 fn read_and_parse<'s>(
     first_id: u32,
     files: Vec<(String, Location<'s>)>,
     universe: &(dyn Fn() -> &'s Universe<'s> + Sync),
-) -> Vec<Read> {
+) -> Vec<(Read, Vec<String>)> {
     let indexed: Vec<(usize, (String, Location<'s>))> = files.into_iter().enumerate().collect();
     crate::par::map(indexed, |(index, (virtual_name, location))| {
         let id = FileId(first_id + index as u32);
-        match location {
+        let read = match location {
             Location::Disk(disk_path) => read_disk(id, virtual_name, disk_path),
             Location::Builtin(file) => print_descriptor(id, file, None, universe()),
             Location::Set(file, set) => print_descriptor(id, file, Some(set), universe()),
-        }
+        };
+        let imports = match &read.parsed {
+            Ok(parsed) => import_names(&parsed.file).collect(),
+            Err(_) => Vec::new(),
+        };
+        (read, imports)
     })
 }
 
@@ -670,8 +675,11 @@ pub fn compile_with(options: &Options, strategy: semantics::Strategy) -> Compila
     let mut by_name: HashMap<String, FileId> = HashMap::default();
     let mut wave = Vec::new();
     let mut queued: HashSet<String> = HashSet::default();
-    for input in &options.inputs {
-        match finder.input(input) {
+    // Each input is looked for on disk, which takes a few system calls:
+    // all of them at once, then taken in order.
+    let found = crate::par::map_ref(&options.inputs, |input| finder.input(input));
+    for found in found {
+        match found {
             Ok((virtual_name, location)) => {
                 if queued.insert(virtual_name.clone()) {
                     wave.push((virtual_name, location));
@@ -684,10 +692,12 @@ pub fn compile_with(options: &Options, strategy: semantics::Strategy) -> Compila
         return compilation;
     }
     let input_names: Vec<String> = wave.iter().map(|(name, _)| name.clone()).collect();
+    // Each file's import names, by position in `compilation.files`.
+    let mut import_lists: Vec<Vec<String>> = Vec::new();
     while !wave.is_empty() {
         let first_id = compilation.sources.len() as u32;
         let mut next = Vec::new();
-        for read in read_and_parse(first_id, std::mem::take(&mut wave), &universe) {
+        for (read, imports) in read_and_parse(first_id, std::mem::take(&mut wave), &universe) {
             let name = read.source.name().to_owned();
             let id = compilation.sources.add(read.source);
             by_name.insert(name, id);
@@ -695,13 +705,15 @@ pub fn compile_with(options: &Options, strategy: semantics::Strategy) -> Compila
                 compilation.run_errors.push(error);
                 syntax::parse(id, b"")
             });
-            for import in import_names(&parsed.file) {
-                if queued.insert(import.clone()) {
-                    if let Some(location) = finder.find(&import) {
-                        next.push((import, location));
+            for import in &imports {
+                if !queued.contains(import) {
+                    queued.insert(import.clone());
+                    if let Some(location) = finder.find(import) {
+                        next.push((import.clone(), location));
                     }
                 }
             }
+            import_lists.push(imports);
             compilation.files.push(ParsedFile {
                 id,
                 imports: Vec::new(),
@@ -721,11 +733,13 @@ pub fn compile_with(options: &Options, strategy: semantics::Strategy) -> Compila
         }
         wave = next;
     }
-    for file in &mut compilation.files {
-        file.imports = import_names(&file.ast)
-            .map(|name| by_name.get(&name).copied())
+    for (file, names) in compilation.files.iter_mut().zip(&import_lists) {
+        file.imports = names
+            .iter()
+            .map(|name| by_name.get(name).copied())
             .collect();
     }
+    drop(import_lists);
     compilation.inputs = input_names.iter().map(|name| by_name[name]).collect();
     let inputs: Vec<semantics::FileInput<'_>> = compilation
         .files

@@ -137,6 +137,10 @@ struct Analyzer<'a> {
     state: HashMap<FileId, State>,
     stack: Vec<FileId>,
     collector: Collector<'a>,
+    /// Files' symbols and facts made ahead of their build (in parallel),
+    /// each taken when its file is declared; a file not here is prepared
+    /// then.
+    prepared: HashMap<FileId, Prepared>,
     resolved: HashMap<(FileId, u32), ResolvedType>,
     options: HashMap<FileId, options::Interpreted>,
     option_destinations: HashMap<FileId, options::Destinations>,
@@ -174,6 +178,27 @@ struct Front<'a> {
     used: HashSet<FileId>,
     /// The file's diagnostics so far, in protoc's order.
     diagnostics: Vec<Diagnostic>,
+}
+
+/// What declaring a file adds to the run's tables, made from the file
+/// alone (see [`Analyzer::declare`]).
+struct Prepared {
+    declarations: symbols::Declarations,
+    facts: validate::FileFacts,
+}
+
+impl Prepared {
+    fn of(sources: &SourceMap, input: &FileInput<'_>) -> Prepared {
+        let (id, source) = (input.id, sources.get(input.id));
+        // The validator reads no resolved name to gather a file's facts.
+        let unresolved = HashMap::default();
+        let registry = validate::Registry::default();
+        let validator = validate::Validator::new(source, id, input.ast, &unresolved, &registry);
+        Prepared {
+            declarations: symbols::Declarations::of(source, id, input.ast),
+            facts: validator.facts(),
+        }
+    }
 }
 
 /// The middle part of a file's front: its names resolved and the checks
@@ -309,6 +334,11 @@ fn analyze_fronts_first(
     inputs: &[FileId],
 ) -> Option<Analysis> {
     let mut analyzer = Analyzer::new(sources, files, inputs, Pass::Fronts(Vec::new()));
+    analyzer.prepared = crate::par::map_ref(files, |file| (file.id, Prepared::of(sources, file)))
+        .into_iter()
+        .collect();
+    let facts = analyzer.prepared.values().map(|prepared| &prepared.facts);
+    analyzer.registry.reserve(facts);
     analyzer.run(inputs);
     if analyzer.abandoned || analyzer.diagnostics.iter().any(Diagnostic::is_error) {
         return None;
@@ -365,9 +395,8 @@ impl<'a> Analyzer<'a> {
         inputs: &[FileId],
         pass: Pass<'a>,
     ) -> Analyzer<'a> {
-        let declared = files
-            .iter()
-            .map(|f| symbols::DeclarationCount::of(f.ast))
+        let declared = crate::par::map_ref(files, |f| symbols::DeclarationCount::of(f.ast))
+            .into_iter()
             .fold(symbols::DeclarationCount::default(), |sum, count| {
                 sum + count
             });
@@ -382,6 +411,7 @@ impl<'a> Analyzer<'a> {
             state: HashMap::default(),
             stack: Vec::new(),
             collector: Collector::new(sources, declared.symbols),
+            prepared: HashMap::default(),
             resolved: HashMap::default(),
             options: HashMap::default(),
             option_destinations: HashMap::default(),
@@ -506,20 +536,24 @@ const MAX_PACKAGE_DOTS: usize = 100;
 
 /// protoc's limits on a package name: its length, then its depth, each
 /// reported at the `package` statement.
-fn package_limits(
-    id: FileId,
-    source: &crate::source::SourceFile,
-    file: &ast::File,
-) -> Option<Diagnostic> {
+fn package_limits(id: FileId, file: &ast::File) -> Option<Diagnostic> {
     let package = file.items.iter().find_map(|item| match item {
         ast::Item::Package(p) => Some(p),
         _ => None,
     })?;
-    let name = symbols::package_name(source, file);
-    let dots = name.matches('.').count();
-    let (message, protoc, help) = if name.len() > MAX_PACKAGE_LEN {
+    // Counted from the parts' spans (identifiers are ASCII, the name is
+    // the parts joined by dots) rather than from the name, which every
+    // file of a run would otherwise build.
+    let parts = &package.name.parts;
+    let dots = parts.len().saturating_sub(1);
+    let length = dots
+        + parts
+            .iter()
+            .map(|part| part.span.len() as usize)
+            .sum::<usize>();
+    let (message, protoc, help) = if length > MAX_PACKAGE_LEN {
         (
-            format!("package name is {} bytes long", name.len()),
+            format!("package name is {length} bytes long"),
             "Package name is too long",
             format!("protoc takes package names of at most {MAX_PACKAGE_LEN} bytes"),
         )
@@ -675,7 +709,7 @@ impl<'a> Analyzer<'a> {
         }
         // protoc checks the package before it loads a single import, and
         // builds nothing more of a file whose package fails.
-        if let Some(diagnostic) = package_limits(id, self.sources.get(id), input.ast) {
+        if let Some(diagnostic) = package_limits(id, input.ast) {
             self.diagnostics.push(diagnostic);
             self.state.insert(id, State::Failed);
             self.order.push(id);
@@ -770,16 +804,13 @@ impl<'a> Analyzer<'a> {
         let visible = self.check_imports(id, &imports, &input.imports, &mut diagnostics);
         // protoc builds a file whose imports failed all the same (their
         // names are then undefined) and reports what that finds.
-        self.collector.file(id, input.ast);
+        let prepared = self
+            .prepared
+            .remove(&id)
+            .unwrap_or_else(|| Prepared::of(self.sources, input));
+        self.collector.declare(&prepared.declarations);
         diagnostics.append(&mut self.collector.diagnostics);
-        validate::Validator::new(
-            self.sources.get(id),
-            id,
-            input.ast,
-            &self.resolved,
-            &mut self.registry,
-        )
-        .register();
+        self.registry.record(prepared.facts);
         Front {
             id,
             input,

@@ -178,7 +178,12 @@ impl SymbolTable {
     }
 
     fn position(&self, full_name: &str) -> Option<usize> {
-        let position = self.index.find(name_hash(full_name), |&i| {
+        self.position_hashed(full_name, name_hash(full_name))
+    }
+
+    /// [`SymbolTable::position`], with the name's hash already known.
+    fn position_hashed(&self, full_name: &str, hash: u64) -> Option<usize> {
+        let position = self.index.find(hash, |&i| {
             self.name_of(&self.entries[i as usize]) == full_name
         })?;
         Some(*position as usize)
@@ -188,8 +193,9 @@ impl SymbolTable {
         Some(&self.entries[self.position(full_name)?].symbol)
     }
 
-    /// Adds `symbol` under `full_name`, which the table does not hold yet.
-    fn insert_new(&mut self, full_name: &str, symbol: Symbol) {
+    /// Adds `symbol` under `full_name` (whose hash is `hash`), which the
+    /// table does not hold yet.
+    fn insert_new_hashed(&mut self, full_name: &str, hash: u64, symbol: Symbol) {
         // Positions are 32-bit: four billion symbols would take over a
         // hundred GiB of entries, which no allocation gets to.
         let Ok(position) = u32::try_from(self.entries.len()) else {
@@ -213,10 +219,9 @@ impl SymbolTable {
         });
         chunk.push_str(full_name);
         let (names, entries) = (&self.names, &self.entries);
-        self.index
-            .insert_unique(name_hash(full_name), position, |&i| {
-                name_hash(entries[i as usize].name(names))
-            });
+        self.index.insert_unique(hash, position, |&i| {
+            name_hash(entries[i as usize].name(names))
+        });
     }
 
     pub fn len(&self) -> usize {
@@ -248,8 +253,6 @@ pub struct Collector<'a> {
     sources: &'a SourceMap,
     pub diagnostics: Vec<Diagnostic>,
     file: FileId,
-    /// The file's `default_symbol_visibility`.
-    default_visibility: pb::feature_set::visibility_feature::DefaultSymbolVisibility,
 }
 
 /// The package `file` declares, dotted, or empty.
@@ -409,29 +412,52 @@ impl<'a> Collector<'a> {
             sources,
             diagnostics: Vec::new(),
             file: FileId(0),
-            default_visibility: Default::default(),
         }
     }
 
-    fn text(&self, ident: Ident) -> String {
-        self.sources.get(self.file).text(ident.span).into_owned()
+    /// Adds the symbols of one file (see [`Declarations`]), reporting each
+    /// that conflicts with one added before.
+    pub fn declare(&mut self, declarations: &Declarations) {
+        self.file = declarations.file;
+        for declaration in &declarations.symbols {
+            let name = declarations.name(declaration);
+            if declaration.kind == SymbolKind::Package {
+                self.table
+                    .package_files
+                    .entry(name.to_owned())
+                    .or_default()
+                    .push(self.file);
+            }
+            let reported = self.diagnostics.len();
+            self.add(name, declaration);
+            if let Some((field, entry)) = declarations.map_field(declaration) {
+                // A map entry has no position in the source, so protoc
+                // reports its conflicts without one.
+                for diagnostic in &mut self.diagnostics[reported..] {
+                    diagnostic.protoc_offset = None;
+                    diagnostic.notes.push(format!(
+                        "map field `{field}` synthesizes a nested message named `{entry}`"
+                    ));
+                }
+            }
+        }
     }
 
-    fn add(&mut self, full_name: String, kind: SymbolKind, span: Span) {
-        self.add_reaching(full_name, kind, span, Reach::Exported);
-    }
-
-    fn add_reaching(&mut self, full_name: String, kind: SymbolKind, span: Span, reach: Reach) {
-        if let Some(existing) = self.table.get(&full_name) {
-            let existing = *existing;
+    fn add(&mut self, full_name: &str, declaration: &Declaration) {
+        let Declaration {
+            kind, reach, span, ..
+        } = *declaration;
+        if let Some(position) = self.table.position_hashed(full_name, declaration.hash) {
+            let existing = self.table.entries[position].symbol;
             if existing.kind == SymbolKind::Package && kind == SymbolKind::Package {
                 return;
             }
-            self.conflict(&full_name, kind, span, existing);
+            self.conflict(full_name, kind, span, existing);
             return;
         }
-        self.table.insert_new(
-            &full_name,
+        self.table.insert_new_hashed(
+            full_name,
+            declaration.hash,
             Symbol {
                 kind,
                 reach,
@@ -487,20 +513,122 @@ impl<'a> Collector<'a> {
         }
         self.diagnostics.push(diagnostic);
     }
+}
 
-    /// Adds the symbols of one file, in the order protoc's descriptor
-    /// builder adds them (which decides which of two duplicates is
-    /// reported): the package, then messages, enums, services, extensions.
-    pub fn file(&mut self, id: FileId, file: &ast::File) {
-        self.file = id;
+/// One file's symbols with their full names, in the order protoc's
+/// descriptor builder adds them (which decides which of two duplicates is
+/// reported). Made from the file's syntax tree alone, and so made for
+/// every file of a run at once, in parallel, before [`Collector::declare`]
+/// adds them in build order: naming a symbol (its text, its scope's name,
+/// its hash) is most of the cost of adding it.
+pub struct Declarations {
+    file: FileId,
+    /// Every full name, one after another.
+    names: String,
+    symbols: Vec<Declaration>,
+    /// The map fields whose entry messages are declared: the field's name
+    /// and the entry's.
+    map_fields: Vec<(String, String)>,
+}
+
+pub struct Declaration {
+    /// Where its name is in [`Declarations::names`].
+    name_start: u32,
+    name_len: u32,
+    hash: u64,
+    kind: SymbolKind,
+    reach: Reach,
+    span: Span,
+    /// For the symbols of a map entry, its field in
+    /// [`Declarations::map_fields`], plus one; else 0.
+    map_field: u32,
+}
+
+impl Declarations {
+    /// The symbols `file` (numbered `id`) declares: the package, then
+    /// messages, enums, services, extensions.
+    pub fn of(source: &crate::source::SourceFile, id: FileId, file: &ast::File) -> Declarations {
         let options = file.items.iter().filter_map(|item| match item {
             ast::Item::Option(o) => Some(o),
             _ => None,
         });
-        self.default_visibility = super::validate::Features::defaults(file.syntax())
-            .with(self.sources.get(id), options)
+        let default_visibility = super::validate::Features::defaults(file.syntax())
+            .with(source, options)
             .resolved
             .default_symbol_visibility();
+        let mut namer = Namer {
+            source,
+            default_visibility,
+            map_field: 0,
+            out: Declarations {
+                file: id,
+                names: String::new(),
+                symbols: Vec::with_capacity(DeclarationCount::of(file).symbols),
+                map_fields: Vec::new(),
+            },
+        };
+        namer.file(file);
+        namer.out
+    }
+
+    fn name(&self, declaration: &Declaration) -> &str {
+        let start = declaration.name_start as usize;
+        self.names
+            .get(start..start + declaration.name_len as usize)
+            .unwrap_or_default()
+    }
+
+    fn map_field(&self, declaration: &Declaration) -> Option<&(String, String)> {
+        let index = (declaration.map_field as usize).checked_sub(1)?;
+        self.map_fields.get(index)
+    }
+}
+
+/// Walks a file's declarations for [`Declarations::of`].
+struct Namer<'s> {
+    source: &'s crate::source::SourceFile,
+    /// The file's `default_symbol_visibility`.
+    default_visibility: pb::feature_set::visibility_feature::DefaultSymbolVisibility,
+    /// The map field whose entry is being declared (see
+    /// [`Declaration::map_field`]).
+    map_field: u32,
+    out: Declarations,
+}
+
+impl Namer<'_> {
+    fn text(&self, ident: Ident) -> std::borrow::Cow<'_, str> {
+        self.source.text(ident.span)
+    }
+
+    /// Declares `scope.name` (or `name` at the top level).
+    fn add(&mut self, scope: &str, name: &str, kind: SymbolKind, span: Span, reach: Reach) {
+        let names = &mut self.out.names;
+        let start = names.len();
+        if !scope.is_empty() {
+            names.push_str(scope);
+            names.push('.');
+        }
+        names.push_str(name);
+        let full_name = &names[start..];
+        // Offsets are 32-bit, as spans are: a file's names longer than
+        // 4 GiB would take more memory than any run has.
+        let (Ok(name_start), Ok(name_len)) = (u32::try_from(start), u32::try_from(full_name.len()))
+        else {
+            return;
+        };
+        let hash = name_hash(full_name);
+        self.out.symbols.push(Declaration {
+            name_start,
+            name_len,
+            hash,
+            kind,
+            reach,
+            span,
+            map_field: self.map_field,
+        });
+    }
+
+    fn file(&mut self, file: &ast::File) {
         let package = file.items.iter().find_map(|item| match item {
             ast::Item::Package(p) => Some(p),
             _ => None,
@@ -508,14 +636,16 @@ impl<'a> Collector<'a> {
         let mut scope = String::new();
         if let Some(package) = package {
             for part in &package.name.parts {
-                scope = join(&scope, &self.text(*part));
-                self.table
-                    .package_files
-                    .entry(scope.clone())
-                    .or_default()
-                    .push(id);
                 // protoc reports package conflicts at the `package` statement.
-                self.add(scope.clone(), SymbolKind::Package, package.span);
+                let text = self.text(*part).into_owned();
+                self.add(
+                    &scope,
+                    &text,
+                    SymbolKind::Package,
+                    package.span,
+                    Reach::Exported,
+                );
+                scope = join(&scope, &text);
             }
         }
         for item in &file.items {
@@ -565,22 +695,22 @@ impl<'a> Collector<'a> {
         let full = join(scope, &self.text(name));
         for item in items {
             if let ast::MessageItem::Oneof(o) = item {
+                let text = self.text(o.name).into_owned();
                 self.add(
-                    join(&full, &self.text(o.name)),
+                    &full,
+                    &text,
                     SymbolKind::Oneof,
                     o.name.span,
+                    Reach::Exported,
                 );
             }
         }
-        for_each_field(items, &mut |field| match field {
-            FieldRef::Field(f) => {
-                let name = self.text(f.name);
-                self.add(join(&full, &name), SymbolKind::Field, f.name.span);
-            }
-            FieldRef::Group(g) => {
-                let name = self.text(g.name).to_ascii_lowercase();
-                self.add(join(&full, &name), SymbolKind::Field, g.name.span);
-            }
+        for_each_field(items, &mut |field| {
+            let (text, span) = match field {
+                FieldRef::Field(f) => (self.text(f.name).into_owned(), f.name.span),
+                FieldRef::Group(g) => (self.text(g.name).to_ascii_lowercase(), g.name.span),
+            };
+            self.add(&full, &text, SymbolKind::Field, span, Reach::Exported);
         });
         for item in items {
             if let ast::MessageItem::Enum(e) = item {
@@ -598,30 +728,27 @@ impl<'a> Collector<'a> {
             NestedRef::MapEntry(f) => self.map_entry(&full, f),
         });
         let reach = self.reach(visibility, nested);
-        self.add_reaching(full, SymbolKind::Message, name.span, reach);
+        let (scope, short) = full.rsplit_once('.').unwrap_or(("", &full));
+        self.add(scope, short, SymbolKind::Message, name.span, reach);
     }
 
     fn reach(&self, visibility: Option<(ast::Visibility, Span)>, nested: bool) -> Reach {
         Reach::of(visibility.map(|(v, _)| v), nested, self.default_visibility)
     }
 
-    /// The entry message a map field synthesizes. It has no position in
-    /// the source, so protoc reports its conflicts without one.
+    /// The entry message a map field synthesizes, its fields first.
     fn map_entry(&mut self, scope: &str, field: &ast::Field) {
-        let field_name = self.text(field.name);
+        let field_name = self.text(field.name).into_owned();
         let entry_name = map_entry_name(&field_name);
         let entry = join(scope, &entry_name);
-        let reported = self.diagnostics.len();
-        self.add(join(&entry, "key"), SymbolKind::Field, field.name.span);
-        self.add(join(&entry, "value"), SymbolKind::Field, field.name.span);
+        self.out.map_fields.push((field_name, entry_name.clone()));
+        self.map_field = u32::try_from(self.out.map_fields.len()).unwrap_or(0);
+        let span = field.name.span;
+        self.add(&entry, "key", SymbolKind::Field, span, Reach::Exported);
+        self.add(&entry, "value", SymbolKind::Field, span, Reach::Exported);
         let reach = self.reach(None, true);
-        self.add_reaching(entry, SymbolKind::Message, field.name.span, reach);
-        for diagnostic in &mut self.diagnostics[reported..] {
-            diagnostic.protoc_offset = None;
-            diagnostic.notes.push(format!(
-                "map field `{field_name}` synthesizes a nested message named `{entry_name}`"
-            ));
-        }
+        self.add(scope, &entry_name, SymbolKind::Message, span, reach);
+        self.map_field = 0;
     }
 
     /// Values first, then the enum, as protoc's `BuildEnum` adds them.
@@ -629,17 +756,19 @@ impl<'a> Collector<'a> {
         for item in &e.items {
             if let ast::EnumItem::Value(v) = item {
                 // C++ scoping: values are siblings of their enum.
-                let name = join(scope, &self.text(v.name));
-                self.add(name, SymbolKind::EnumValue, v.name.span);
+                let text = self.text(v.name).into_owned();
+                self.add(
+                    scope,
+                    &text,
+                    SymbolKind::EnumValue,
+                    v.name.span,
+                    Reach::Exported,
+                );
             }
         }
         let reach = self.reach(e.visibility, nested);
-        self.add_reaching(
-            join(scope, &self.text(e.name)),
-            SymbolKind::Enum,
-            e.name.span,
-            reach,
-        );
+        let text = self.text(e.name).into_owned();
+        self.add(scope, &text, SymbolKind::Enum, e.name.span, reach);
     }
 
     /// Methods first, then the service, as protoc's `BuildService` adds them.
@@ -647,26 +776,33 @@ impl<'a> Collector<'a> {
         let full = join(scope, &self.text(s.name));
         for item in &s.items {
             if let ast::ServiceItem::Rpc(rpc) = item {
-                let name = join(&full, &self.text(rpc.name));
-                self.add(name, SymbolKind::Method, rpc.name.span);
+                let text = self.text(rpc.name).into_owned();
+                self.add(
+                    &full,
+                    &text,
+                    SymbolKind::Method,
+                    rpc.name.span,
+                    Reach::Exported,
+                );
             }
         }
-        self.add(full, SymbolKind::Service, s.name.span);
+        let (scope, short) = full.rsplit_once('.').unwrap_or(("", &full));
+        self.add(
+            scope,
+            short,
+            SymbolKind::Service,
+            s.name.span,
+            Reach::Exported,
+        );
     }
 
     fn extend(&mut self, scope: &str, e: &ast::Extend) {
         for item in &e.items {
-            match item {
-                ast::ExtendItem::Field(f) => self.add(
-                    join(scope, &self.text(f.name)),
-                    SymbolKind::Field,
-                    f.name.span,
-                ),
-                ast::ExtendItem::Group(g) => {
-                    let name = self.text(g.name).to_ascii_lowercase();
-                    self.add(join(scope, &name), SymbolKind::Field, g.name.span);
-                }
-            }
+            let (text, span) = match item {
+                ast::ExtendItem::Field(f) => (self.text(f.name).into_owned(), f.name.span),
+                ast::ExtendItem::Group(g) => (self.text(g.name).to_ascii_lowercase(), g.name.span),
+            };
+            self.add(scope, &text, SymbolKind::Field, span, Reach::Exported);
         }
     }
 }

@@ -106,6 +106,8 @@ pub struct Interpreter<'a> {
     /// [`Interpreter::check_constraints`].
     written: Vec<(u32, Target, Vec<u8>)>,
     pub used_files: HashSet<FileId>,
+    /// Extension names of options resolved so far (see [`ExtensionNames`]).
+    extension_names: ExtensionNames,
 }
 
 /// Why an option was not stored.
@@ -196,6 +198,7 @@ impl<'a> Interpreter<'a> {
             repeated_counts: HashMap::default(),
             statements_as_written: Vec::new(),
             used_files: HashSet::default(),
+            extension_names: ExtensionNames::default(),
         }
     }
 
@@ -305,6 +308,10 @@ impl<'a> Interpreter<'a> {
                 FieldRef::Field(f) => (f.name, &f.options),
                 FieldRef::Group(g) => (g.name, &g.options),
             };
+            // Most fields have no options: nothing to name then.
+            if options.options.is_empty() {
+                return;
+            }
             let field_name = join(&full, &self.text(name.span));
             let options: Vec<&OptionDecl> = options.options.iter().collect();
             self.element(name.span.start, Target::Field, &options, &field_name);
@@ -346,6 +353,9 @@ impl<'a> Interpreter<'a> {
                 ast::ExtendItem::Field(f) => (f.name, &f.options),
                 ast::ExtendItem::Group(g) => (g.name, &g.options),
             };
+            if options.options.is_empty() {
+                continue;
+            }
             let field_name = join(scope, &self.text(name.span));
             let options: Vec<&OptionDecl> = options.options.iter().collect();
             self.element(name.span.start, Target::Field, &options, &field_name);
@@ -356,6 +366,9 @@ impl<'a> Interpreter<'a> {
         let full = join(scope, &self.text(e.name.span));
         for item in &e.items {
             if let ast::EnumItem::Value(v) = item {
+                if v.options.is_empty() {
+                    continue;
+                }
                 let value = join(scope, &self.text(v.name.span));
                 let options: Vec<&OptionDecl> = v.options.iter().collect();
                 self.element(v.name.span.start, Target::EnumValue, &options, &value);
@@ -376,6 +389,9 @@ impl<'a> Interpreter<'a> {
         let full = join(scope, &self.text(s.name.span));
         for item in &s.items {
             if let ast::ServiceItem::Rpc(rpc) = item {
+                if rpc.options.is_empty() {
+                    continue;
+                }
                 let method = join(&full, &self.text(rpc.name.span));
                 let options: Vec<&OptionDecl> = rpc.options.iter().collect();
                 self.element(rpc.name.span.start, Target::Method, &options, &method);
@@ -572,9 +588,10 @@ impl<'a> Interpreter<'a> {
             file: self.file,
             visible: self.visible,
         };
-        if let Ok((full_name, symbol)) = scope.lookup(&written, relative_to, Mode::All) {
-            self.used_files.insert(symbol.file);
-            if let Some(info) = self.model.index.extensions.get(&full_name) {
+        let found = self.extension_names.lookup(&scope, &written, relative_to);
+        if let Some((full_name, file)) = found {
+            self.used_files.insert(*file);
+            if let Some(info) = self.model.index.extensions.get(full_name) {
                 return Some(info.clone());
             }
         }
@@ -1069,4 +1086,54 @@ fn closest_field(message: &str, name: &str) -> Option<String> {
         .filter(|(distance, _)| *distance <= max)
         .min()
         .map(|(_, field)| field.to_owned())
+}
+
+/// The names of options' extensions resolved in one file, by where they
+/// were looked up from. A name is looked up from the scope that holds the
+/// element (the part of its full name before the last dot), and many
+/// elements of one scope set the same options (a message's fields): each
+/// pair is resolved once, not once per element.
+#[derive(Default)]
+struct ExtensionNames {
+    resolved: hashbrown::HashTable<ResolvedExtension>,
+}
+
+struct ResolvedExtension {
+    /// The element's full name up to and including its last dot (empty if
+    /// it has none): all that resolution reads of it.
+    scope: Box<str>,
+    written: Box<str>,
+    /// The extension's full name and file, if the name resolves.
+    found: Option<(String, FileId)>,
+}
+
+impl ExtensionNames {
+    /// `written` resolved (as every name of all kinds) from the element
+    /// named `relative_to`.
+    fn lookup(
+        &mut self,
+        scope: &Scope<'_>,
+        written: &str,
+        relative_to: &str,
+    ) -> &Option<(String, FileId)> {
+        use std::hash::BuildHasher;
+        let within = relative_to
+            .rfind('.')
+            .map_or("", |dot| &relative_to[..=dot]);
+        let hash = rustc_hash::FxBuildHasher.hash_one((within, written));
+        let entry = self.resolved.entry(
+            hash,
+            |e| &*e.scope == within && &*e.written == written,
+            |e| rustc_hash::FxBuildHasher.hash_one((&*e.scope, &*e.written)),
+        );
+        let entry = entry.or_insert_with(|| ResolvedExtension {
+            scope: within.into(),
+            written: written.into(),
+            found: scope
+                .lookup(written, relative_to, Mode::All)
+                .ok()
+                .map(|(full_name, symbol)| (full_name, symbol.file)),
+        });
+        &entry.into_mut().found
+    }
 }

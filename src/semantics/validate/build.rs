@@ -2,11 +2,9 @@
 //! resolved: field and extension numbers, reserved and extension ranges,
 //! reserved names, and enum bodies.
 
-use std::borrow::Borrow;
-
 use rustc_hash::FxHashMap as HashMap;
 
-use super::{FieldTy, FieldView, MessageView, Registry, Validator};
+use super::{FieldTy, FieldView, MessageView, Validator};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::semantics::shape::{enum_range_end, range_end, range_max, MAX_FIELD_NUMBER};
 use crate::source::Span;
@@ -46,7 +44,7 @@ impl ReservedNames {
     }
 }
 
-impl<R: Borrow<Registry>> Validator<'_, R> {
+impl Validator<'_> {
     /// The build-phase checks of every message and enum of the file.
     pub fn build(&mut self) {
         for index in 0..self.messages.len() {
@@ -472,12 +470,7 @@ impl<R: Borrow<Registry>> Validator<'_, R> {
     }
 }
 
-fn invalid_range<R: Borrow<Registry>>(
-    v: &Validator<'_, R>,
-    span: Span,
-    label: &str,
-    protoc: &str,
-) -> Diagnostic {
+fn invalid_range(v: &Validator<'_>, span: Span, label: &str, protoc: &str) -> Diagnostic {
     Diagnostic::error(Code::InvalidRange, v.file, span, "invalid range")
         .protoc(protoc)
         .label(label)

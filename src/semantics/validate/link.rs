@@ -2,7 +2,6 @@
 //! duplicate field numbers, extension numbers against the extendee's
 //! ranges, and default values of message and enum fields.
 
-use std::borrow::Borrow;
 use std::collections::BTreeSet;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -14,7 +13,7 @@ use crate::semantics::symbols::SymbolKind;
 use crate::source::{FileId, Span};
 use crate::syntax::ast;
 
-impl<R: Borrow<Registry>> Validator<'_, R> {
+impl Validator<'_> {
     /// The cross-linking checks. An extension's number is checked against
     /// its extendee's ranges here; whether another extension took it is
     /// for [`Registry::claim_extensions`], in build order, as it depends

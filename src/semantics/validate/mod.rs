@@ -21,8 +21,6 @@ mod link;
 mod naming;
 mod options;
 
-use std::borrow::Borrow;
-
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::shape::{is_message_set, range_end, range_max, IMPLEMENTATION_RESERVED};
@@ -153,17 +151,17 @@ impl<'f> FieldView<'f> {
     }
 }
 
-/// `R` is how the validator holds the run's [`Registry`]: `&mut` while
-/// the file is built (it records the file's facts and extensions), `&`
-/// afterwards, when files are checked in parallel against a registry
-/// every file has written to.
-pub struct Validator<'a, R> {
+/// One file's checks. The run's [`Registry`] is only read: a file's facts
+/// ([`Validator::facts`]) and the extension numbers it claims
+/// ([`Registry::claim_extensions`]) are recorded by the caller, in build
+/// order, so that files are checked in parallel.
+pub struct Validator<'a> {
     source: &'a SourceFile,
     file: FileId,
     syntax: Syntax,
     syntax_decl: Option<&'a ast::SyntaxDecl>,
     resolved: &'a HashMap<(FileId, u32), ResolvedType>,
-    registry: R,
+    registry: &'a Registry,
     messages: Vec<MessageView<'a>>,
     enums: Vec<EnumView<'a>>,
     extensions: Vec<ExtensionView<'a>>,
@@ -176,15 +174,15 @@ pub struct Validator<'a, R> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl<'a, R: Borrow<Registry>> Validator<'a, R> {
+impl<'a> Validator<'a> {
     /// Gathers the declarations of `file`.
     pub fn new(
         source: &'a SourceFile,
         file: FileId,
         ast: &'a ast::File,
         resolved: &'a HashMap<(FileId, u32), ResolvedType>,
-        registry: R,
-    ) -> Validator<'a, R> {
+        registry: &'a Registry,
+    ) -> Validator<'a> {
         let syntax = ast.syntax();
         let mut validator = Validator {
             source,
@@ -216,7 +214,7 @@ impl<'a, R: Borrow<Registry>> Validator<'a, R> {
     }
 
     fn registry(&self) -> &Registry {
-        self.registry.borrow()
+        self.registry
     }
 
     fn text(&self, span: Span) -> String {
@@ -445,14 +443,19 @@ impl<'a, R: Borrow<Registry>> Validator<'a, R> {
     }
 }
 
-impl Validator<'_, &mut Registry> {
-    /// Records this file's messages, map entries and enums for later files
-    /// (and for itself: a file may use its own types before their
-    /// declaration).
-    pub fn register(&mut self) {
-        if self.lite {
-            self.registry.lite_files.insert(self.file);
-        }
+impl Validator<'_> {
+    /// This file's messages, map entries and enums, for later files (and
+    /// for itself: a file may use its own types before their declaration),
+    /// to be recorded in build order ([`Registry::record`]). Made from the
+    /// file alone, so every file's are made at once, in parallel.
+    pub fn facts(&self) -> FileFacts {
+        let mut facts = FileFacts {
+            file: self.file,
+            lite: self.lite,
+            messages: Vec::with_capacity(self.messages.len()),
+            enums: Vec::with_capacity(self.enums.len()),
+            map_entries: Vec::new(),
+        };
         for message in &self.messages {
             let max = range_max(message.message_set);
             let mut extension_ranges = Vec::new();
@@ -466,19 +469,19 @@ impl Validator<'_, &mut Registry> {
                     ast::MessageItem::Field(f) if matches!(f.ty, ast::FieldType::Map(_)) => {
                         let field = self.source.text(f.name.span).into_owned();
                         let entry = join(&message.full_name, &map_entry_name(&field));
-                        self.registry.map_entries.insert(entry, field);
+                        facts.map_entries.push((entry, field));
                     }
                     _ => {}
                 }
             }
-            self.registry.messages.insert(
+            facts.messages.push((
                 message.full_name.clone(),
                 MessageFacts {
                     extension_ranges,
                     message_set: message.message_set,
                     lite: self.lite,
                 },
-            );
+            ));
         }
         for e in &self.enums {
             let values = e
@@ -493,14 +496,49 @@ impl Validator<'_, &mut Registry> {
                     _ => None,
                 })
                 .collect();
-            self.registry.enums.insert(
+            facts.enums.push((
                 e.full_name.clone(),
                 EnumFacts {
                     closed: e.features.closed_enums,
                     values,
                 },
-            );
+            ));
         }
+        facts
+    }
+}
+
+/// What [`Validator::facts`] found of one file.
+pub struct FileFacts {
+    file: FileId,
+    lite: bool,
+    messages: Vec<(String, MessageFacts)>,
+    enums: Vec<(String, EnumFacts)>,
+    map_entries: Vec<(String, String)>,
+}
+
+impl Registry {
+    /// Makes room for the facts of `files`, all to be recorded.
+    pub fn reserve<'f>(&mut self, files: impl Iterator<Item = &'f FileFacts>) {
+        let (mut messages, mut enums, mut map_entries) = (0, 0, 0);
+        for facts in files {
+            messages += facts.messages.len();
+            enums += facts.enums.len();
+            map_entries += facts.map_entries.len();
+        }
+        self.messages.reserve(messages);
+        self.enums.reserve(enums);
+        self.map_entries.reserve(map_entries);
+    }
+
+    /// Records a file's facts, after those of the files built before it.
+    pub fn record(&mut self, facts: FileFacts) {
+        if facts.lite {
+            self.lite_files.insert(facts.file);
+        }
+        self.map_entries.extend(facts.map_entries);
+        self.messages.extend(facts.messages);
+        self.enums.extend(facts.enums);
     }
 }
 

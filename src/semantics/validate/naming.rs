@@ -10,12 +10,10 @@
 //! element is checked under its own resolved features, so an element
 //! opts out (`STYLE_LEGACY`) for itself and whatever it encloses.
 
-use std::borrow::Borrow;
-
 use rustc_hash::FxHashMap as HashMap;
 
 use super::features::Features;
-use super::{enum_options, message_options, Registry, Validator};
+use super::{enum_options, message_options, Validator};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::pb::feature_set::visibility_feature::DefaultSymbolVisibility;
 use crate::pb::feature_set::EnforceNamingStyle;
@@ -225,7 +223,7 @@ impl Element {
 /// declared, for the collision rule.
 type Members = HashMap<String, Span>;
 
-impl<R: Borrow<Registry>> Validator<'_, R> {
+impl Validator<'_> {
     /// protoc's `ValidateNamingStyle` over the whole file.
     pub fn naming(&mut self, file: &ast::File, has_member: &HasMember<'_>) {
         // Outside editions no element can set the feature, and the legacy

@@ -3,12 +3,10 @@
 //! that do not fit their field, maps, JSON names, and the enum rules that
 //! depend on `allow_alias` and on whether the enum is open.
 
-use std::borrow::Borrow;
-
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::features::{own_feature, Features, Presence};
-use super::{EnumView, FieldTy, FieldView, MessageView, Registry, Validator};
+use super::{EnumView, FieldTy, FieldView, MessageView, Validator};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::semantics::shape::{json_name, range_max};
 use crate::semantics::symbols::SymbolKind;
@@ -41,7 +39,7 @@ struct Container<'c> {
     extendee: Option<(&'c ast::FullIdent, bool, bool)>,
 }
 
-impl<R: Borrow<Registry>> Validator<'_, R> {
+impl Validator<'_> {
     /// The checks protoc makes once the file's options are interpreted;
     /// `imports` are the file's import statements with the files they
     /// found.
