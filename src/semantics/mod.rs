@@ -376,11 +376,21 @@ fn analyze_fronts_first(
     if backs.iter().any(Back::has_errors) {
         return None;
     }
-    analyzer.restart_walk(Pass::Replay(
-        backs.into_iter().map(|back| (back.id, back)).collect(),
-    ));
-    analyzer.run(inputs);
-    if analyzer.abandoned {
+    // Nothing reads the symbol table, the registry or the type index any
+    // more: the replay only puts the backs' results together, in protoc's
+    // order. The run's memory would peak here with them still held, so
+    // they are freed now, on a thread of their own while the replay goes on.
+    let tables = analyzer.take_tables();
+    let replayed = std::thread::scope(|scope| {
+        // If no thread can be made, the failed spawn drops them here.
+        let _ = std::thread::Builder::new().spawn_scoped(scope, move || drop(tables));
+        analyzer.restart_walk(Pass::Replay(
+            backs.into_iter().map(|back| (back.id, back)).collect(),
+        ));
+        analyzer.run(inputs);
+        !analyzer.abandoned
+    });
+    if !replayed {
         return None;
     }
     let mut analysis = analyzer.finish_run();
@@ -820,6 +830,16 @@ impl<'a> Analyzer<'a> {
             used: HashSet::default(),
             diagnostics,
         }
+    }
+
+    /// The tables only the fronts and the backs read, leaving empty ones.
+    fn take_tables(&mut self) -> impl Send + 'a {
+        (
+            std::mem::take(&mut self.collector.table),
+            std::mem::take(&mut self.registry),
+            std::mem::take(&mut self.types),
+            std::mem::take(&mut self.prepared),
+        )
     }
 
     /// What [`Links::link`] reads.

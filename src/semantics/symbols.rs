@@ -139,11 +139,13 @@ pub struct SymbolTable {
     package_files: HashMap<String, Vec<FileId>>,
 }
 
+/// 32-bit positions: a run of 4 GiB of names would need far more memory
+/// than any machine has for the rest of its tables.
 struct Entry {
     /// Which string of names holds it.
-    name_chunk: usize,
-    name_start: usize,
-    name_len: usize,
+    name_chunk: u32,
+    name_start: u32,
+    name_len: u32,
     symbol: Symbol,
 }
 
@@ -154,9 +156,10 @@ const NAMES_CHUNK: usize = 1 << 20;
 impl Entry {
     /// Its name, in the table's strings of names.
     fn name<'n>(&self, names: &'n [String]) -> &'n str {
+        let start = self.name_start as usize;
         names
-            .get(self.name_chunk)
-            .and_then(|chunk| chunk.get(self.name_start..self.name_start + self.name_len))
+            .get(self.name_chunk as usize)
+            .and_then(|chunk| chunk.get(start..start + self.name_len as usize))
             .unwrap_or_default()
     }
 }
@@ -211,10 +214,17 @@ impl SymbolTable {
         }
         let name_chunk = self.names.len() - 1;
         let chunk = &mut self.names[name_chunk];
+        let (Ok(name_chunk), Ok(name_start), Ok(name_len)) = (
+            u32::try_from(name_chunk),
+            u32::try_from(chunk.len()),
+            u32::try_from(full_name.len()),
+        ) else {
+            return;
+        };
         self.entries.push(Entry {
             name_chunk,
-            name_start: chunk.len(),
-            name_len: full_name.len(),
+            name_start,
+            name_len,
             symbol,
         });
         chunk.push_str(full_name);

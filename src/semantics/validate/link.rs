@@ -120,7 +120,7 @@ impl Validator<'_> {
                         .label("not a value name"),
                     );
                 }
-                if facts.values.iter().any(|(name, _)| *name == written) {
+                if facts.values().any(|(name, _)| name == written) {
                     return None;
                 }
                 let mut d = Diagnostic::error(
@@ -135,7 +135,7 @@ impl Validator<'_> {
                 ))
                 .label("no such value");
                 if let Some(suggestion) =
-                    closest(&written, facts.values.iter().map(|(n, _)| n.as_str()))
+                    closest(&written, facts.values().map(|(name, _)| name))
                 {
                     d = d
                         .help(format!("did you mean `{suggestion}`?"))

@@ -56,7 +56,20 @@ struct MessageFacts {
 
 struct EnumFacts {
     closed: bool,
-    values: Vec<(String, i32)>,
+    /// The values' names, in declaration order, each followed by a space
+    /// (one string per enum rather than one per value: a large run has
+    /// hundreds of thousands).
+    value_names: String,
+    value_numbers: Vec<i32>,
+}
+
+impl EnumFacts {
+    /// The values, in declaration order: name and number.
+    fn values(&self) -> impl Iterator<Item = (&str, i32)> {
+        self.value_names
+            .split_terminator(' ')
+            .zip(self.value_numbers.iter().copied())
+    }
 }
 
 /// One message of the file being validated, with its scope's features.
@@ -484,23 +497,21 @@ impl Validator<'_> {
             ));
         }
         for e in &self.enums {
-            let values = e
-                .decl
-                .items
-                .iter()
-                .filter_map(|item| match item {
-                    ast::EnumItem::Value(v) => Some((
-                        self.source.text(v.name.span).into_owned(),
-                        v.number.as_i32(),
-                    )),
-                    _ => None,
-                })
-                .collect();
+            let mut value_names = String::new();
+            let mut value_numbers = Vec::new();
+            for item in &e.decl.items {
+                if let ast::EnumItem::Value(v) = item {
+                    value_names.push_str(&self.source.text(v.name.span));
+                    value_names.push(' ');
+                    value_numbers.push(v.number.as_i32());
+                }
+            }
             facts.enums.push((
                 e.full_name.clone(),
                 EnumFacts {
                     closed: e.features.closed_enums,
-                    values,
+                    value_names,
+                    value_numbers,
                 },
             ));
         }

@@ -660,9 +660,9 @@ impl Validator<'_> {
                 .resolved(name)
                 .filter(|t| t.kind == SymbolKind::Enum)
                 .and_then(|t| self.registry().enums.get(&t.full_name))
-                .and_then(|e| e.values.first());
+                .and_then(|e| e.values().next());
             if let Some((value, number)) = first {
-                if *number != 0 {
+                if number != 0 {
                     out.push(
                         Diagnostic::error(
                             Code::InvalidMapType,
