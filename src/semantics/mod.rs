@@ -249,6 +249,7 @@ impl Links<'_> {
             resolved,
             syntax: ast.syntax(),
             built: front.built,
+            implicit_by_default: false,
         }
         .file(ast);
         Linked { checks, types }

@@ -7,8 +7,8 @@
 
 use rustc_hash::FxHashMap as HashMap;
 
-use super::symbols::{for_each_field, for_each_nested_message, join, map_entry_name};
-use super::symbols::{FieldRef, NestedRef, SymbolKind};
+use super::symbols::{for_each_nested_message, join, map_entry_name};
+use super::symbols::{NestedRef, SymbolKind};
 use super::ResolvedType;
 use crate::pb::{self, field_descriptor_proto::Type};
 use crate::source::{FileId, SourceMap};
@@ -30,6 +30,13 @@ pub struct FieldInfo {
     pub extendee: Option<String>,
     /// `retention = RETENTION_SOURCE`: protoc strips it from its output.
     pub source_retention: bool,
+    /// Whether the field has no presence (a proto3 singular scalar, enum,
+    /// string or bytes outside a oneof; editions' `IMPLICIT`): set to its
+    /// default, it is not written, as protoc writes no such field.
+    pub implicit_presence: bool,
+    /// The oneof it is a member of, by position among its message's
+    /// oneofs: setting it clears the member set before, as in protoc.
+    pub oneof: Option<u32>,
 }
 
 impl FieldInfo {
@@ -61,7 +68,17 @@ impl FieldInfo {
             Type::String | Type::Bytes | Type::Message | Type::Group
         );
         let explicit = field.options.as_ref().and_then(|o| o.known.packed);
+        let scalar_like = !matches!(field.r#type(), Type::Message | Type::Group);
         FieldInfo {
+            implicit_presence: proto3
+                && scalar_like
+                && !repeated
+                && field.oneof_index.is_none()
+                && field.extendee.is_none(),
+            oneof: field
+                .oneof_index
+                .filter(|_| !field.proto3_optional())
+                .and_then(|index| u32::try_from(index).ok()),
             name: field.name().to_owned(),
             full_name: join(message.trim_start_matches('.'), field.name()),
             number: field.number(),
@@ -151,6 +168,9 @@ impl<D, T> Lazy<D, T> {
 struct MessageDecl<'a> {
     file: FileId,
     syntax: Syntax,
+    /// Whether the file's features make field presence implicit (see
+    /// [`Builder::implicit_by_default`]).
+    implicit_by_default: bool,
     body: MessageBody<'a>,
 }
 
@@ -194,6 +214,28 @@ impl<'a> TypeModel<'a> {
         schema_fields().get(name).map(Vec::as_slice)
     }
 
+    /// The name of the `index`-th oneof of message `name` (leading dot),
+    /// for an error about two of its members.
+    pub fn oneof_name(&self, name: &str, index: u32) -> Option<String> {
+        let lazy = self.index.messages.get(name)?;
+        let MessageBody::Items(items) = lazy.decl.body else {
+            return None;
+        };
+        let oneof = items
+            .iter()
+            .filter_map(|item| match item {
+                ast::MessageItem::Oneof(o) => Some(o),
+                _ => None,
+            })
+            .nth(index as usize)?;
+        Some(
+            self.sources
+                .get(lazy.decl.file)
+                .text(oneof.name.span)
+                .into_owned(),
+        )
+    }
+
     pub fn enum_value(&self, enum_name: &str, value: &str) -> Option<i32> {
         let compiled = self.index.enums.get(enum_name);
         if let Some(lazy) = compiled.filter(|lazy| lazy.built <= self.horizon) {
@@ -229,14 +271,37 @@ impl<'a> TypeModel<'a> {
             file: decl.file,
             resolved: self.resolved,
             syntax: decl.syntax,
+            implicit_by_default: decl.implicit_by_default,
         };
         match decl.body {
             MessageBody::Items(items) => {
                 let mut fields = Vec::new();
-                for_each_field(items, &mut |field| match field {
-                    FieldRef::Field(f) => fields.push(reader.field_info(full, f, None)),
-                    FieldRef::Group(g) => fields.push(reader.group_info(full, g, None)),
-                });
+                let mut oneofs = 0;
+                for item in items {
+                    match item {
+                        ast::MessageItem::Field(f) => {
+                            fields.push(reader.field_info(full, f, None, None))
+                        }
+                        ast::MessageItem::Group(g) => fields.push(reader.group_info(full, g, None)),
+                        ast::MessageItem::Oneof(o) => {
+                            for item in &o.items {
+                                match item {
+                                    ast::OneofItem::Field(f) => {
+                                        fields.push(reader.field_info(full, f, None, Some(oneofs)))
+                                    }
+                                    ast::OneofItem::Group(g) => {
+                                        let mut info = reader.group_info(full, g, None);
+                                        info.oneof = Some(oneofs);
+                                        fields.push(info);
+                                    }
+                                    ast::OneofItem::Option(_) => {}
+                                }
+                            }
+                            oneofs += 1;
+                        }
+                        _ => {}
+                    }
+                }
                 fields
             }
             MessageBody::MapEntry(f) => {
@@ -257,9 +322,12 @@ impl<'a> TypeModel<'a> {
                         span: f.span,
                         comments: Default::default(),
                     };
-                    let mut info = reader.field_info(full, &field, None);
+                    let mut info = reader.field_info(full, &field, None, None);
                     info.name = name.to_owned();
                     info.full_name = join(full, name);
+                    // A map entry writes its key and value even when they
+                    // are their defaults, as protoc does.
+                    info.implicit_presence = false;
                     info
                 };
                 vec![side("key", 1, &map.key), side("value", 2, &map.value)]
@@ -299,6 +367,10 @@ pub struct Builder<'b, 'a> {
     pub syntax: Syntax,
     /// The file's build position.
     pub built: u32,
+    /// Whether the file's features make field presence implicit by default
+    /// (editions' file-level `features.field_presence = IMPLICIT`):
+    /// [`Builder::file`] reads it from the file, whatever it was.
+    pub implicit_by_default: bool,
 }
 
 impl<'a> Builder<'_, 'a> {
@@ -312,10 +384,19 @@ impl<'a> Builder<'_, 'a> {
             file: self.file,
             resolved: self.resolved,
             syntax: self.syntax,
+            implicit_by_default: self.implicit_by_default,
         }
     }
 
     pub fn file(&mut self, file: &'a ast::File) {
+        self.implicit_by_default = matches!(self.syntax, Syntax::Editions(_))
+            && file.items.iter().any(|item| match item {
+                ast::Item::Option(option) => {
+                    self.reader()
+                        .option_named(option, &["features", "field_presence"], "IMPLICIT")
+                }
+                _ => false,
+            });
         let package = file
             .items
             .iter()
@@ -342,6 +423,7 @@ impl<'a> Builder<'_, 'a> {
         let decl = MessageDecl {
             file: self.file,
             syntax: self.syntax,
+            implicit_by_default: self.implicit_by_default,
             body,
         };
         self.index
@@ -390,7 +472,9 @@ impl<'a> Builder<'_, 'a> {
             .map(|r| format!(".{}", r.full_name));
         for item in &e.items {
             let info = match item {
-                ast::ExtendItem::Field(f) => self.reader().field_info(scope, f, extendee.clone()),
+                ast::ExtendItem::Field(f) => {
+                    self.reader().field_info(scope, f, extendee.clone(), None)
+                }
                 ast::ExtendItem::Group(g) => {
                     // The group's message is declared beside the extension.
                     self.message(scope, g.name, &g.body.items);
@@ -408,6 +492,7 @@ struct FieldReader<'a> {
     file: FileId,
     resolved: &'a HashMap<(FileId, u32), ResolvedType>,
     syntax: Syntax,
+    implicit_by_default: bool,
 }
 
 impl FieldReader<'_> {
@@ -417,19 +502,25 @@ impl FieldReader<'_> {
 
     /// Whether the field options set `name` to the identifier `value`.
     fn option_is(&self, options: &ast::FieldOptions, name: &[&str], value: &str) -> bool {
-        options.options.iter().any(|option| {
-            let parts: Vec<String> = option
-                .name
-                .parts
-                .iter()
-                .map(|p| match p {
-                    ast::OptionNamePart::Field(i) => self.text(i.span),
-                    ast::OptionNamePart::Extension(..) => String::new(),
-                })
-                .collect();
-            parts == name
-                && matches!(&option.value.kind, ast::ValueKind::Ident(i) if self.text(i.span) == value)
-        })
+        options
+            .options
+            .iter()
+            .any(|option| self.option_named(option, name, value))
+    }
+
+    /// Whether `option` sets the option `name` to the identifier `value`.
+    fn option_named(&self, option: &ast::OptionDecl, name: &[&str], value: &str) -> bool {
+        let parts: Vec<String> = option
+            .name
+            .parts
+            .iter()
+            .map(|p| match p {
+                ast::OptionNamePart::Field(i) => self.text(i.span),
+                ast::OptionNamePart::Extension(..) => String::new(),
+            })
+            .collect();
+        parts == name
+            && matches!(&option.value.kind, ast::ValueKind::Ident(i) if self.text(i.span) == value)
     }
 
     /// Whether a repeated scalar field is packed: proto3 and editions pack
@@ -462,7 +553,35 @@ impl FieldReader<'_> {
         !matches!(self.syntax, Syntax::Proto2)
     }
 
-    fn field_info(&self, scope: &str, field: &ast::Field, extendee: Option<String>) -> FieldInfo {
+    /// Whether `field` (not repeated, not an extension, in no oneof) has
+    /// no presence: in proto3 unless `optional`; in editions by its own
+    /// `field_presence` feature or else its file's. (A message's own
+    /// `features` are not read here.)
+    fn implicit_presence(&self, field: &ast::Field, ty: Type) -> bool {
+        if field.label.is_some() || matches!(ty, Type::Message | Type::Group) {
+            return false;
+        }
+        match self.syntax {
+            Syntax::Proto2 => false,
+            Syntax::Proto3 => true,
+            Syntax::Editions(_) => {
+                let own = ["IMPLICIT", "EXPLICIT", "LEGACY_REQUIRED"]
+                    .into_iter()
+                    .find(|value| {
+                        self.option_is(&field.options, &["features", "field_presence"], value)
+                    });
+                own.map_or(self.implicit_by_default, |value| value == "IMPLICIT")
+            }
+        }
+    }
+
+    fn field_info(
+        &self,
+        scope: &str,
+        field: &ast::Field,
+        extendee: Option<String>,
+        oneof: Option<u32>,
+    ) -> FieldInfo {
         let name = self.text(field.name.span);
         let repeated = matches!(field.label, Some((ast::Label::Repeated, _)));
         let (ty, type_name, repeated) = match &field.ty {
@@ -480,7 +599,11 @@ impl FieldReader<'_> {
                 true,
             ),
         };
+        let implicit_presence =
+            extendee.is_none() && oneof.is_none() && !repeated && self.implicit_presence(field, ty);
         FieldInfo {
+            implicit_presence,
+            oneof,
             full_name: join(scope, &name),
             packed: repeated && self.packed(&field.options, ty),
             source_retention: self.option_is(&field.options, &["retention"], "RETENTION_SOURCE"),
@@ -505,6 +628,8 @@ impl FieldReader<'_> {
             packed: false,
             extendee,
             source_retention: false,
+            implicit_presence: false,
+            oneof: None,
         }
     }
 }

@@ -798,6 +798,7 @@ impl<'a> Interpreter<'a> {
         let mut value_bytes = Vec::new();
         // A message value stays a tree, so that stripping reaches inside.
         let mut message_value = None;
+        let mut in_aggregate = false;
         let result = match &option.value.kind {
             ValueKind::Ident(ident) => {
                 let text = self.text(ident.span);
@@ -826,20 +827,25 @@ impl<'a> Interpreter<'a> {
             ),
             ValueKind::Aggregate(aggregate) => {
                 if matches!(last.ty, Type::Message | Type::Group) {
+                    in_aggregate = true;
                     self.aggregate_tree(&last.type_name, aggregate)
                         .map(|value| message_value = Some(value))
-                        .map_err(|error| {
-                            format!(
-                                "Error while parsing option value for \"{}\": {error}",
-                                last.name
-                            )
-                        })
                 } else {
                     encode_scalar(&last, &Scalar::Aggregate, &self.model, &mut value_bytes)
                 }
             }
         };
-        if let Err(message) = result {
+        if let Err(reason) = result {
+            // protoc words an aggregate's error as its text-format parser
+            // does, after the option's name.
+            let protoc = if in_aggregate {
+                format!(
+                    "Error while parsing option value for \"{}\": {reason}",
+                    last.name
+                )
+            } else {
+                reason.clone()
+            };
             return Err(Failure::Diagnostic(Box::new(
                 Diagnostic::error(
                     Code::InvalidOptionValue,
@@ -847,8 +853,9 @@ impl<'a> Interpreter<'a> {
                     option.value.span,
                     format!("invalid value for option `{}`", self.option_name(option)),
                 )
-                .protoc(message)
-                .label("this value"),
+                .protoc(protoc)
+                .label("this value")
+                .note(reason),
             )));
         }
         // Without stripping, protoc never re-serializes options: custom
@@ -1012,6 +1019,31 @@ impl<'a> Interpreter<'a> {
                     extension
                 }
             };
+            // protoc's text format refuses a second value of a field that
+            // is not repeated, and a second member of a oneof.
+            if !info.repeated {
+                let shown = if info.extendee.is_some() {
+                    &info.full_name
+                } else {
+                    &info.name
+                };
+                if tree.has(info) {
+                    return Err(format!(
+                        "Non-repeated field \"{shown}\" is specified multiple times."
+                    ));
+                }
+                if let (Some(other), Some(oneof)) = (tree.oneof_member(info), info.oneof) {
+                    let oneof = self.model.oneof_name(type_name, oneof).unwrap_or_default();
+                    return Err(format!(
+                        "Field \"{shown}\" is specified along with field \"{}\", another \
+                         member of oneof \"{oneof}\".",
+                        other.name
+                    ));
+                }
+                if matches!(field.value, ast::AggregateValue::List(..)) {
+                    return Err(list_for_single_value(info.ty));
+                }
+            }
             let values: Vec<&ast::AggregateValue> = match &field.value {
                 ast::AggregateValue::List(values, _) => values.iter().collect(),
                 single => vec![single],
@@ -1069,6 +1101,20 @@ impl<'a> Interpreter<'a> {
         }
         Ok(tree)
     }
+}
+
+/// protoc's text-format error for a list (`[`) where a field of type `ty`
+/// takes one value.
+fn list_for_single_value(ty: Type) -> String {
+    let expected = match ty {
+        Type::Message | Type::Group => return "Expected \"{\", found \"[\".".into(),
+        Type::Double | Type::Float => "double",
+        Type::String | Type::Bytes => "string",
+        Type::Bool => "identifier",
+        Type::Enum => "integer or identifier",
+        _ => "integer",
+    };
+    format!("Expected {expected}, got: [")
 }
 
 /// The field of descriptor.proto's options message `message` closest to

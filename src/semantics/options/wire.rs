@@ -124,6 +124,31 @@ impl Dyn {
         }
     }
 
+    /// Whether `field`, one of this message's, has a value as protoc's
+    /// text format sees it: any value, but for a field without presence
+    /// only one other than the default.
+    pub(super) fn has(&self, field: &FieldInfo) -> bool {
+        self.fields.get(&field.number).is_some_and(|(_, values)| {
+            values.iter().any(|value| match value {
+                DynValue::Message(_) => true,
+                DynValue::Tagged(bytes) => {
+                    !field.implicit_presence || untagged(bytes).iter().any(|&b| b != 0)
+                }
+            })
+        })
+    }
+
+    /// The member of `field`'s oneof already set, other than `field`.
+    pub(super) fn oneof_member(&self, field: &FieldInfo) -> Option<&FieldInfo> {
+        let oneof = field.oneof?;
+        self.fields
+            .values()
+            .find(|(info, values)| {
+                info.oneof == Some(oneof) && info.number != field.number && !values.is_empty()
+            })
+            .map(|(info, _)| info)
+    }
+
     /// Adds the encoded `value` of the scalar field at the end of `path`.
     pub(super) fn insert(&mut self, path: &[FieldInfo], value: Vec<u8>) {
         self.insert_value(path, DynValue::Tagged(value));
@@ -140,6 +165,12 @@ impl Dyn {
         let Some((first, rest)) = path.split_first() else {
             return;
         };
+        // Setting a member of a oneof clears the member set before it, as
+        // protoc's messages do (the last one set is the one written).
+        if let Some(oneof) = first.oneof {
+            self.fields
+                .retain(|number, (info, _)| *number == first.number || info.oneof != Some(oneof));
+        }
         let (_, values) = self
             .fields
             .entry(first.number)
@@ -206,6 +237,11 @@ impl Dyn {
             }
             for value in values {
                 match value {
+                    // A field without presence is not written at its
+                    // default (zero, false, empty; a negative zero is not
+                    // one), as protoc writes no such field.
+                    DynValue::Tagged(bytes)
+                        if info.implicit_presence && untagged(bytes).iter().all(|&b| b == 0) => {}
                     DynValue::Tagged(bytes) => out.extend_from_slice(bytes),
                     DynValue::Message(inner) => {
                         put_message(&mut out, info, &inner.encode_with(strip))

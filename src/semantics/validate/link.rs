@@ -134,9 +134,7 @@ impl Validator<'_> {
                     resolved.full_name
                 ))
                 .label("no such value");
-                if let Some(suggestion) =
-                    closest(&written, facts.values().map(|(name, _)| name))
-                {
+                if let Some(suggestion) = closest(&written, facts.values().map(|(name, _)| name)) {
                     d = d
                         .help(format!("did you mean `{suggestion}`?"))
                         .fix(at, suggestion);
